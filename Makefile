@@ -1,0 +1,40 @@
+# Two commands do everything on a fresh clone: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+STAMP := node_modules/.install-stamp
+
+help:
+	@echo "make demo    install, build, and ingest the bundled example landing (examples/local.yaml)"
+	@echo "make test    install, build, and run the whole test suite (real s3rver and sshd on loopback)"
+	@echo "make bench   install, build, and run the benchmark (prints a table, writes bench/results.json)"
+	@echo "make build   compile TypeScript to dist/"
+	@echo "make check   type-check everything, including tests"
+
+# npm ci also builds (the package's prepare script runs tsc).
+$(STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(STAMP)
+
+build: $(STAMP)
+	npx tsc -p tsconfig.build.json
+
+check: $(STAMP)
+	npx tsc -p tsconfig.json --noEmit
+
+demo: build
+	@scripts/demo.sh
+
+test: build
+	@scripts/ensure-sshd.sh
+	npx tsc -p tsconfig.json --noEmit
+	npx vitest run
+
+bench: build
+	node --max-old-space-size=4096 dist/bench/run.js
+
+clean:
+	rm -rf dist examples/.state examples/out
+
+.PHONY: help install build check demo test bench clean

@@ -1,0 +1,22 @@
+import { main } from './cli.js';
+
+const controller = new AbortController();
+let signals = 0;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    process.stderr.write(`tally-connector: ${sig} received; stopping after the files in flight are aborted (send again to exit at once)\n`);
+    controller.abort();
+  });
+}
+
+const code = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+  color: Boolean(process.stdout.isTTY),
+});
+// Let stdout drain before exiting (large outputs piped to a slow reader).
+process.exitCode = code;

@@ -1,0 +1,3 @@
+export interface DriftAlert {
+  id: string;
+}

@@ -1,0 +1,157 @@
+import { FNV_OFFSET, FNV_PRIME } from './hashing.js';
+
+export const ENVELOPE_VERSION = 1;
+
+/** Per-file facts that every envelope of the file repeats. Serialised once per file (and entity). */
+export interface EnvelopeContext {
+  tenant_id: string;
+  connector_id: string;
+  stream_id: string;
+  run_id: string;
+  file_id: string;
+  /** Clear path, only when the config allows clear names. */
+  path?: string;
+  format: 'tally-xml' | 'csv';
+  encoding: string;
+  /** Bytes written before/after each envelope on its line (used by `read` to wrap messages). */
+  wrap?: { open: string; close: string };
+}
+
+/** Where the writer's bytes go; it awaits so that a slow sink slows the parser (backpressure). */
+export type ByteSink = (chunk: Buffer) => Promise<void>;
+
+const HEX = Buffer.from('0123456789abcdef');
+const FLUSH_AT = 4 << 20;
+
+/**
+ * Builds NDJSON envelope lines straight into a byte buffer, pino-style: the constant part of a line
+ * (tenant, connector, stream, entity, run, time, schema version, file) is serialised once and copied;
+ * each row appends only its ordinal, line, record id and record. Record ids are deterministic:
+ * `<file id>.<ordinal>.<fnv1a-32 of the record bytes>`, so the same bytes give the same ids.
+ */
+export class EnvelopeWriter {
+  buf: Buffer = Buffer.allocUnsafe(FLUSH_AT + (1 << 20));
+  pos = 0;
+  rows = 0;
+  bytesOut = 0;
+  private readonly prefixes = new Map<string, Buffer>();
+  private emittedAt = '';
+  private lastTick = 0;
+  private readonly idHead: Buffer;
+  private readonly mid: Buffer;
+  private readonly close: Buffer;
+
+  constructor(
+    readonly ctx: EnvelopeContext,
+    private readonly sink: ByteSink,
+    private readonly schemaVersion: (entity: string) => number,
+  ) {
+    this.idHead = Buffer.from(`,"record_id":"${ctx.file_id}.`);
+    this.mid = Buffer.from('","record":');
+    this.close = Buffer.from('}' + (ctx.wrap?.close ?? '') + '\n');
+    this.tick(true);
+  }
+
+  /** Refresh `emitted_at` (called once per input chunk; the time has millisecond precision). */
+  tick(force = false): void {
+    const now = Date.now();
+    if (!force && now === this.lastTick) return;
+    this.lastTick = now;
+    this.emittedAt = new Date(now).toISOString();
+    this.prefixes.clear();
+  }
+
+  /** Forget cached prefixes, e.g. after the schema version of an entity changed. */
+  invalidate(): void {
+    this.prefixes.clear();
+  }
+
+  private prefix(entity: string): Buffer {
+    let p = this.prefixes.get(entity);
+    if (!p) {
+      const c = this.ctx;
+      const src = `"source":{"file_id":${JSON.stringify(c.file_id)},${c.path !== undefined ? `"path":${JSON.stringify(c.path)},` : ''}"format":"${c.format}","encoding":"${c.encoding}","ordinal":`;
+      p = Buffer.from(
+        (c.wrap?.open ?? '') +
+          `{"envelope_version":${ENVELOPE_VERSION},"tenant_id":${JSON.stringify(c.tenant_id)},"connector_id":${JSON.stringify(c.connector_id)},"stream_id":${JSON.stringify(c.stream_id)},"entity":${JSON.stringify(entity)},"run_id":${JSON.stringify(c.run_id)},"emitted_at":"${this.emittedAt}","schema_version":${this.schemaVersion(entity)},` +
+          src,
+      );
+      this.prefixes.set(entity, p);
+    }
+    return p;
+  }
+
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const nb = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n + (1 << 20)));
+    this.buf.copy(nb, 0, 0, this.pos);
+    this.buf = nb;
+  }
+
+  /**
+   * Start a row: writes everything up to `"record":`. Returns the offset of the 8 hex digits of the
+   * record id's content hash, to be filled by `endRow`. The caller then writes the record JSON at
+   * `this.pos` (after `ensure`).
+   */
+  beginRow(entity: string, line: number | undefined, ordinal: number): number {
+    const p = this.prefix(entity);
+    this.ensure(p.length + 96);
+    const b = this.buf;
+    let o = this.pos;
+    o += p.copy(b, o);
+    o += b.write(String(ordinal), o, 'latin1');
+    if (line !== undefined) {
+      o += b.write(',"line":', o, 'latin1');
+      o += b.write(String(line), o, 'latin1');
+    }
+    b[o++] = 0x7d; // }
+    o += this.idHead.copy(b, o);
+    o += b.write(String(ordinal), o, 'latin1');
+    b[o++] = 0x2e; // .
+    const hashAt = o;
+    o += 8;
+    o += this.mid.copy(b, o);
+    this.pos = o;
+    return hashAt;
+  }
+
+  /** Finish a row whose record bytes start at `recordStart`; `hash` is FNV-1a over them if known. */
+  endRow(hashAt: number, recordStart: number, hash?: number): void {
+    const b = this.buf;
+    let h = hash;
+    if (h === undefined) {
+      h = FNV_OFFSET;
+      for (let i = recordStart; i < this.pos; i++) h = Math.imul(h ^ (b[i] as number), FNV_PRIME);
+    }
+    h >>>= 0;
+    for (let k = 7; k >= 0; k--) {
+      b[hashAt + k] = HEX[h & 15] as number;
+      h >>>= 4;
+    }
+    this.ensure(this.close.length);
+    this.pos += this.close.copy(this.buf, this.pos);
+    this.rows++;
+  }
+
+  /** One row from an already-serialised record (XML objects). */
+  writeJson(entity: string, line: number | undefined, ordinal: number, recordJson: string): void {
+    const hashAt = this.beginRow(entity, line, ordinal);
+    this.ensure(recordJson.length * 3 + 16);
+    const start = this.pos;
+    this.pos += this.buf.write(recordJson, start, 'utf8');
+    this.endRow(hashAt, start);
+  }
+
+  /** True when enough bytes are buffered that the caller should await `flush()`. */
+  get full(): boolean {
+    return this.pos >= FLUSH_AT;
+  }
+
+  async flush(): Promise<void> {
+    if (this.pos === 0) return;
+    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    this.bytesOut += this.pos;
+    this.pos = 0;
+    await this.sink(out);
+  }
+}

@@ -1,0 +1,405 @@
+import { parseAmount, parseBoolean, cleanTallyText } from '../values.js';
+import { fieldKey, put, setLeaf } from './fields.js';
+import { decodeEntities } from '../xml-tokenizer.js';
+
+/** One element of a Tally object, as the tokenizer built it. Text is still entity-encoded. */
+export interface XNode {
+  name: string;
+  attrs: Record<string, string> | null;
+  children: XNode[] | null;
+  text: string | null;
+  line: number;
+}
+
+export type Row = { entity: string; record: Record<string, unknown> };
+
+/** Element name of a top-level object → entity. Anything unknown is an `other_masters` row. */
+const MASTER_ENTITIES: Record<string, string> = {
+  COMPANY: 'company',
+  GROUP: 'groups',
+  LEDGER: 'ledgers',
+  VOUCHERTYPE: 'voucher_types',
+  UNIT: 'units',
+  GODOWN: 'godowns',
+  STOCKGROUP: 'stock_groups',
+  STOCKCATEGORY: 'stock_categories',
+  STOCKITEM: 'stock_items',
+  COSTCATEGORY: 'cost_categories',
+  COSTCENTRE: 'cost_centres',
+  CURRENCY: 'currencies',
+  ATTENDANCETYPE: 'attendance_types',
+};
+
+export const MASTER_ENTITY_NAMES = new Set([...Object.values(MASTER_ENTITIES), 'employees', 'other_masters']);
+
+export function isVoucher(node: XNode): boolean {
+  return node.name === 'VOUCHER';
+}
+
+/** Identity of a master for de-duplication within a file: GUID, else type + NAME; undefined if neither. */
+export function masterIdentity(node: XNode): { key: string; alterid: number } | undefined {
+  let guid: string | undefined;
+  let name: string | undefined = node.attrs?.['NAME'];
+  let alterid = -1;
+  if (node.children) {
+    for (const c of node.children) {
+      if (c.name === 'GUID' && c.text) guid = decodeEntities(c.text).trim();
+      else if (c.name === 'ALTERID' && c.text) alterid = Number(c.text.trim()) || 0;
+      else if (c.name === 'NAME' && name === undefined && c.text && !c.children) name = decodeEntities(c.text);
+    }
+  }
+  if (guid) return { key: 'g:' + guid, alterid };
+  if (name !== undefined) return { key: 'n:' + node.name + '\u0000' + cleanTallyText(name), alterid };
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic element → record conversion
+
+interface ConvertOptions {
+  /** Child list names (with .LIST) to leave out: they become rows of their own. */
+  skip?: ReadonlySet<string>;
+}
+
+const SCALAR_JOIN = /ADDRESS$/;
+
+/** Convert an element into a flat-ish record: attributes, leaves, lists, UDFs, structured values. */
+export function convert(node: XNode, opts: ConvertOptions = {}): Record<string, unknown> {
+  const rec: Record<string, unknown> = {};
+  if (node.attrs) {
+    // An attribute sharing its name with a child element (NAME="x" and <NAME>) is kept as `@name`.
+    let childNames: Set<string> | undefined;
+    for (const [k, v] of Object.entries(node.attrs)) {
+      if (k.startsWith('xmlns')) continue;
+      const key = fieldKey(k);
+      if (node.children) childNames ??= new Set(node.children.map((c) => fieldKey(c.name)));
+      rec[childNames?.has(key) ? '@' + key : key] = cleanTallyText(v);
+    }
+  }
+  const children = node.children;
+  if (!children) return rec;
+  const skip = opts.skip;
+  for (const c of children) {
+    const name = c.name;
+    if (skip && skip.has(name)) continue;
+    if (name.charCodeAt(0) === 85 /* U */ && name.startsWith('UDF:')) {
+      addUdf(rec, c);
+      continue;
+    }
+    if (name.endsWith('.LIST')) {
+      addList(rec, c);
+      continue;
+    }
+    const key = fieldKey(name);
+    if (c.children) {
+      addStructured(rec, c, key);
+      continue;
+    }
+    const type = c.attrs?.['TYPE'];
+    setLeaf(rec, name, key, c.text === null ? null : decodeEntities(c.text), type);
+    if (c.attrs) {
+      for (const [ak, av] of Object.entries(c.attrs)) {
+        if (ak === 'TYPE') continue;
+        rec[key + '@' + fieldKey(ak)] = cleanTallyText(av);
+      }
+    }
+  }
+  return rec;
+}
+
+/** `X.LIST` elements: each is one item of list `x`. Whitespace-only lists are left out. */
+function addList(rec: Record<string, unknown>, c: XNode): void {
+  let key = fieldKey(c.name.slice(0, -5));
+  if (key in rec && !Array.isArray(rec[key])) key += '_list';
+  const kids = c.children;
+  if (!kids || kids.length === 0) {
+    // Whitespace-only or text-only list element.
+    if (c.text !== null && c.text.trim() !== '') appendList(rec, key, [cleanTallyText(decodeEntities(c.text))]);
+    return;
+  }
+  // A typed scalar list (`OLDAUDITENTRYIDS.LIST TYPE="Number"`, `ADDRESS.LIST`, `NAME.LIST`):
+  // all children are leaves of one name.
+  const first = kids[0]!.name;
+  let scalar = !first.endsWith('.LIST') && !first.startsWith('UDF:');
+  if (scalar) {
+    for (const k of kids) {
+      if (k.children || k.name !== first) {
+        scalar = false;
+        break;
+      }
+    }
+  }
+  if (scalar) {
+    const type = c.attrs?.['TYPE'];
+    const tmp: Record<string, unknown> = {};
+    const values: unknown[] = [];
+    for (const k of kids) {
+      setLeaf(tmp, k.name, 'v', k.text === null ? null : decodeEntities(k.text), type ?? k.attrs?.['TYPE']);
+      values.push(tmp['v']);
+      delete tmp['v'];
+      delete tmp['v_unit'];
+    }
+    if (SCALAR_JOIN.test(first)) {
+      const lines = values.filter((v) => v !== null && v !== '').map(String);
+      const joined = lines.join('\n');
+      const prev = rec[key];
+      rec[key] = typeof prev === 'string' && prev ? prev + '\n' + joined : lines.length ? joined : (prev ?? null);
+      return;
+    }
+    appendList(rec, key, values);
+    return;
+  }
+  appendList(rec, key, [convert(c)]);
+}
+
+function appendList(rec: Record<string, unknown>, key: string, items: unknown[]): void {
+  const cur = rec[key];
+  if (Array.isArray(cur)) cur.push(...items);
+  else rec[key] = items;
+}
+
+/**
+ * UDFs: `<UDF:PKT.LIST DESC="`Pkt`" ISLIST="YES" TYPE="Number" INDEX="1007"><UDF:PKT> 1</UDF:PKT></UDF:PKT.LIST>`
+ * go into a `udf` map keyed by the UDF's name in lower case; list UDFs hold arrays.
+ */
+function addUdf(rec: Record<string, unknown>, c: XNode): void {
+  const udf = (rec['udf'] ??= {}) as Record<string, unknown>;
+  const isList = c.name.endsWith('.LIST');
+  const local = fieldKey(c.name.slice(4, isList ? -5 : undefined));
+  const type = c.attrs?.['TYPE'];
+  if (!isList) {
+    if (c.children) udf[local] = convert(c);
+    else setLeaf(udf, local.toUpperCase(), local, c.text === null ? null : decodeEntities(c.text), type);
+    return;
+  }
+  const values: unknown[] = [];
+  const tmp: Record<string, unknown> = {};
+  for (const k of c.children ?? []) {
+    if (k.children) values.push(convert(k));
+    else {
+      setLeaf(tmp, local.toUpperCase(), 'v', k.text === null ? null : decodeEntities(k.text), type ?? k.attrs?.['TYPE']);
+      values.push(tmp['v']);
+      delete tmp['v'];
+      delete tmp['v_unit'];
+    }
+  }
+  const cur = udf[local];
+  if (Array.isArray(cur)) cur.push(...values);
+  else udf[local] = values;
+}
+
+/**
+ * An element with children that is not a list. The TallyConnector dialect structures values:
+ * `<AMOUNT><AMOUNT>250000</AMOUNT><CURRENCY>₹</CURRENCY><ISDEBIT>true</ISDEBIT></AMOUNT>` becomes the
+ * signed decimal Tally itself writes (debit negative) plus `amount_currency`;
+ * `<ACTUALQTY><UNIT>Nos</UNIT><QUANTITY>10</QUANTITY></ACTUALQTY>` becomes `actualqty` + `actualqty_unit`;
+ * `<RATE><BASERATE>25000.00</BASERATE><UNIT>Nos</UNIT></RATE>` becomes `rate` + `rate_unit`.
+ * Anything else becomes a nested object.
+ */
+function addStructured(rec: Record<string, unknown>, c: XNode, key: string): void {
+  const kids = c.children!;
+  const byName = new Map<string, XNode>();
+  for (const k of kids) if (!k.children) byName.set(k.name, k);
+  const txt = (n: string) => {
+    const k = byName.get(n);
+    return k && k.text !== null ? cleanTallyText(decodeEntities(k.text)).trim() : undefined;
+  };
+  const amountText = txt('AMOUNT');
+  if (amountText !== undefined && (byName.has('ISDEBIT') || byName.has('CURRENCY'))) {
+    const amt = parseAmount(amountText);
+    const debit = parseBoolean(txt('ISDEBIT') ?? '') === true;
+    if (amt !== undefined) {
+      const zero = /^0+(\.0+)?$/.test(amt.replace(/^-/, ''));
+      put(rec, key, debit && !zero ? (amt.startsWith('-') ? amt.slice(1) : '-' + amt) : amt);
+    } else put(rec, key, amountText === '' ? null : amountText);
+    const cur = txt('CURRENCY');
+    if (cur !== undefined) put(rec, key + '_currency', cur === '' ? null : cur);
+    const fx = txt('FOREXAMOUNT');
+    if (fx !== undefined) put(rec, key + '_forex', parseAmount(fx) ?? (fx === '' ? null : fx));
+    return;
+  }
+  const qty = txt('QUANTITY');
+  if (qty !== undefined && kids.every((k) => !k.children && (k.name === 'QUANTITY' || k.name === 'UNIT'))) {
+    put(rec, key, qty === '' ? null : (parseAmount(qty) ?? qty));
+    put(rec, key + '_unit', txt('UNIT') || null);
+    return;
+  }
+  const base = txt('BASERATE');
+  if (base !== undefined && kids.every((k) => !k.children && (k.name === 'BASERATE' || k.name === 'FOREXRATE' || k.name === 'UNIT'))) {
+    put(rec, key, base === '' ? null : (parseAmount(base) ?? base));
+    put(rec, key + '_unit', txt('UNIT') || null);
+    return;
+  }
+  put(rec, key, convert(c));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tally objects → rows (tally-formats.md section 4)
+
+const LEDGER_LISTS = ['ALLLEDGERENTRIES.LIST', 'LEDGERENTRIES.LIST'];
+const INVENTORY_LISTS = ['ALLINVENTORYENTRIES.LIST', 'INVENTORYENTRIES.LIST', 'INVENTORYENTRIESIN.LIST', 'INVENTORYENTRIESOUT.LIST'];
+const VOUCHER_EXPLODED = new Set([...LEDGER_LISTS, ...INVENTORY_LISTS, 'CATEGORYENTRY.LIST', 'ATTENDANCEENTRIES.LIST']);
+const LEDGER_ENTRY_EXPLODED = new Set(['BILLALLOCATIONS.LIST', 'BANKALLOCATIONS.LIST', 'CATEGORYALLOCATIONS.LIST', 'COSTCENTREALLOCATIONS.LIST', 'INVENTORYALLOCATIONS.LIST']);
+const INVENTORY_ENTRY_EXPLODED = new Set(['BATCHALLOCATIONS.LIST', 'ACCOUNTINGALLOCATIONS.LIST']);
+
+function childrenNamed(node: XNode, name: string): XNode[] {
+  const out: XNode[] = [];
+  if (node.children) for (const c of node.children) if (c.name === name && c.children && c.children.length) out.push(c);
+  return out;
+}
+
+function hasChild(node: XNode, name: string): boolean {
+  return childrenNamed(node, name).length > 0;
+}
+
+function leafText(node: XNode, name: string): string | undefined {
+  if (!node.children) return undefined;
+  for (const c of node.children) if (c.name === name && !c.children) return c.text === null ? undefined : cleanTallyText(decodeEntities(c.text));
+  return undefined;
+}
+
+/**
+ * A voucher becomes a `vouchers` row plus child rows linked by `voucher_guid`, each with a positional
+ * `line_no`. Ledger entries come from ALLLEDGERENTRIES.LIST, or LEDGERENTRIES.LIST when there is no
+ * ALL* list (never both, which would double count), plus the ACCOUNTINGALLOCATIONS.LIST of inventory
+ * entries (the sales/purchase side of an invoice), so that each voucher's ledger lines sum to zero.
+ */
+export function flattenVoucher(node: XNode): Row[] {
+  const rows: Row[] = [];
+  const voucher = convert(node, { skip: VOUCHER_EXPLODED });
+  rows.push({ entity: 'vouchers', record: voucher });
+  const link = {
+    voucher_guid: (voucher['guid'] as string | undefined) ?? (voucher['remoteid'] as string | undefined) ?? null,
+    voucher_alterid: (voucher['alterid'] as number | undefined) ?? null,
+  };
+
+  let ledgerLine = 0;
+  let billLine = 0;
+  let bankLine = 0;
+  let costLine = 0;
+  const ledgerListName = hasChild(node, 'ALLLEDGERENTRIES.LIST') ? 'ALLLEDGERENTRIES.LIST' : 'LEDGERENTRIES.LIST';
+  const ledgerSource = ledgerListName === 'ALLLEDGERENTRIES.LIST' ? 'all_ledger_entries' : 'ledger_entries';
+
+  const ledgerEntry = (e: XNode, source: string, inventoryLine: number | null) => {
+    const lineNo = ++ledgerLine;
+    const rec = convert(e, { skip: LEDGER_ENTRY_EXPLODED });
+    rows.push({ entity: 'voucher_ledger_entries', record: { ...link, line_no: lineNo, source, inventory_line_no: inventoryLine, ...rec } });
+    const ledgerName = (rec['ledgername'] as string | undefined) ?? null;
+    for (const b of childrenNamed(e, 'BILLALLOCATIONS.LIST')) {
+      rows.push({ entity: 'voucher_bill_allocations', record: { ...link, line_no: ++billLine, ledger_line_no: lineNo, ledgername: ledgerName, ...convert(b) } });
+    }
+    for (const b of childrenNamed(e, 'BANKALLOCATIONS.LIST')) {
+      rows.push({ entity: 'voucher_bank_allocations', record: { ...link, line_no: ++bankLine, ledger_line_no: lineNo, ledgername: ledgerName, ...convert(b) } });
+    }
+    for (const cat of childrenNamed(e, 'CATEGORYALLOCATIONS.LIST')) {
+      const category = leafText(cat, 'CATEGORY') ?? null;
+      for (const cc of childrenNamed(cat, 'COSTCENTREALLOCATIONS.LIST')) {
+        rows.push({ entity: 'voucher_cost_centre_allocations', record: { ...link, line_no: ++costLine, ledger_line_no: lineNo, ledgername: ledgerName, category, stockitemname: null, ...convert(cc) } });
+      }
+    }
+    for (const cc of childrenNamed(e, 'COSTCENTREALLOCATIONS.LIST')) {
+      rows.push({ entity: 'voucher_cost_centre_allocations', record: { ...link, line_no: ++costLine, ledger_line_no: lineNo, ledgername: ledgerName, category: null, stockitemname: null, ...convert(cc) } });
+    }
+    for (const inv of childrenNamed(e, 'INVENTORYALLOCATIONS.LIST')) {
+      const item = leafText(inv, 'STOCKITEMNAME') ?? null;
+      for (const cat of childrenNamed(inv, 'CATEGORYALLOCATIONS.LIST')) {
+        const category = leafText(cat, 'CATEGORY') ?? null;
+        for (const cc of childrenNamed(cat, 'COSTCENTREALLOCATIONS.LIST')) {
+          rows.push({ entity: 'voucher_cost_centre_allocations', record: { ...link, line_no: ++costLine, ledger_line_no: lineNo, ledgername: ledgerName, category, stockitemname: item, ...convert(cc) } });
+        }
+      }
+    }
+  };
+
+  for (const e of childrenNamed(node, ledgerListName)) ledgerEntry(e, ledgerSource, null);
+
+  let invLine = 0;
+  let batchLine = 0;
+  const invListName = hasChild(node, 'ALLINVENTORYENTRIES.LIST') ? 'ALLINVENTORYENTRIES.LIST' : 'INVENTORYENTRIES.LIST';
+  const invLists = [invListName, 'INVENTORYENTRIESIN.LIST', 'INVENTORYENTRIESOUT.LIST'];
+  for (const listName of invLists) {
+    const source = listName.replace('.LIST', '').toLowerCase();
+    for (const e of childrenNamed(node, listName)) {
+      const lineNo = ++invLine;
+      const rec = convert(e, { skip: INVENTORY_ENTRY_EXPLODED });
+      rows.push({ entity: 'voucher_inventory_entries', record: { ...link, line_no: lineNo, source, ...rec } });
+      const item = (rec['stockitemname'] as string | undefined) ?? null;
+      for (const b of childrenNamed(e, 'BATCHALLOCATIONS.LIST')) {
+        rows.push({ entity: 'voucher_batch_allocations', record: { ...link, line_no: ++batchLine, inventory_line_no: lineNo, stockitemname: item, ...convert(b) } });
+      }
+      for (const a of childrenNamed(e, 'ACCOUNTINGALLOCATIONS.LIST')) ledgerEntry(a, 'inventory_allocation', lineNo);
+    }
+  }
+
+  let payLine = 0;
+  for (const cat of childrenNamed(node, 'CATEGORYENTRY.LIST')) {
+    const category = leafText(cat, 'CATEGORY') ?? null;
+    for (const emp of childrenNamed(cat, 'EMPLOYEEENTRY.LIST')) {
+      const empRec = convert(emp, { skip: new Set(['PAYHEADALLOCATIONS.LIST']) });
+      const empLine = ++payLine;
+      rows.push({ entity: 'voucher_payroll_entries', record: { ...link, line_no: empLine, row_type: 'employee', employee_line_no: null, category, ...empRec } });
+      for (const ph of childrenNamed(emp, 'PAYHEADALLOCATIONS.LIST')) {
+        rows.push({
+          entity: 'voucher_payroll_entries',
+          record: { ...link, line_no: ++payLine, row_type: 'payhead', employee_line_no: empLine, category, employeename: (empRec['employeename'] as string | undefined) ?? null, ...convert(ph) },
+        });
+      }
+    }
+  }
+  let attLine = 0;
+  for (const a of childrenNamed(node, 'ATTENDANCEENTRIES.LIST')) {
+    rows.push({ entity: 'voucher_attendance_entries', record: { ...link, line_no: ++attLine, ...convert(a) } });
+  }
+  return rows;
+}
+
+/** A master becomes its entity row, plus child rows for opening bills, closing values, batches, GST rates. */
+export function flattenMaster(node: XNode): Row[] {
+  const name = node.name;
+  let entity = MASTER_ENTITIES[name];
+  const rows: Row[] = [];
+  if (name === 'LEDGER') {
+    const rec = convert(node, { skip: new Set(['BILLALLOCATIONS.LIST', 'LEDGERCLOSINGVALUES.LIST']) });
+    rows.push({ entity: 'ledgers', record: rec });
+    const link = { ledger_guid: (rec['guid'] as string | undefined) ?? null, ledger_name: (rec['name'] as string | undefined) ?? null };
+    let i = 0;
+    for (const b of childrenNamed(node, 'BILLALLOCATIONS.LIST')) rows.push({ entity: 'ledger_opening_bills', record: { ...link, line_no: ++i, ...convert(b) } });
+    i = 0;
+    for (const b of childrenNamed(node, 'LEDGERCLOSINGVALUES.LIST')) rows.push({ entity: 'ledger_closing_values', record: { ...link, line_no: ++i, ...convert(b) } });
+    return rows;
+  }
+  if (name === 'STOCKITEM') {
+    const rec = convert(node, { skip: new Set(['BATCHALLOCATIONS.LIST', 'GSTDETAILS.LIST']) });
+    rows.push({ entity: 'stock_items', record: rec });
+    const link = { stock_item_guid: (rec['guid'] as string | undefined) ?? null, stock_item_name: (rec['name'] as string | undefined) ?? null };
+    let i = 0;
+    for (const b of childrenNamed(node, 'BATCHALLOCATIONS.LIST')) rows.push({ entity: 'stock_item_opening_batches', record: { ...link, line_no: ++i, ...convert(b) } });
+    i = 0;
+    for (const g of childrenNamed(node, 'GSTDETAILS.LIST')) {
+      const gst = convert(g, { skip: new Set(['STATEWISEDETAILS.LIST']) });
+      const sws = childrenNamed(g, 'STATEWISEDETAILS.LIST');
+      if (sws.length === 0) {
+        rows.push({ entity: 'stock_item_gst_rates', record: { ...link, line_no: ++i, gst_applicablefrom: gst['applicablefrom'] ?? null, gst_hsncode: gst['hsncode'] ?? null, statename: null } });
+      }
+      for (const sw of sws) {
+        const state = leafText(sw, 'STATENAME') ?? null;
+        const rds = childrenNamed(sw, 'RATEDETAILS.LIST');
+        for (const rd of rds) {
+          rows.push({
+            entity: 'stock_item_gst_rates',
+            record: { ...link, line_no: ++i, gst_applicablefrom: gst['applicablefrom'] ?? null, gst_hsncode: gst['hsncode'] ?? null, gst_taxability: gst['taxability'] ?? null, statename: state, ...convert(rd) },
+          });
+        }
+      }
+    }
+    return rows;
+  }
+  const rec = convert(node);
+  if (name === 'COSTCENTRE' && rec['forpayroll'] === true) entity = 'employees';
+  if (!entity) {
+    rows.push({ entity: 'other_masters', record: { object_type: name, ...rec } });
+    return rows;
+  }
+  rows.push({ entity, record: rec });
+  return rows;
+}

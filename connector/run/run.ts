@@ -1,0 +1,431 @@
+import { createHash } from 'node:crypto';
+import PQueue from 'p-queue';
+import type { ResolvedStream } from '../config.js';
+import { ConnectorError, EXIT_CODES, errorMessage, isConnectorError, type ExitCode } from '../errors.js';
+import type { Sink } from '../sinks/sink.js';
+import type { RemoteFile } from '../sources/source.js';
+import { ARCHIVE_MESSAGE, BACKUP_MESSAGE, backupKind } from '../sources/match.js';
+import { checkpointUri, type FileEntry, type StreamState } from '../../state/state-registry.js';
+import { describeError, ingestFile, toReadError, type PreparedFile, type SchemaSession } from './ingest-file.js';
+import { planRun, type PlanItem } from './plan.js';
+import { createSinks, type Runtime } from './runtime.js';
+import type { DriftCoordinator } from '../drift/coordinator.js';
+
+export interface FileReport {
+  stream_id: string;
+  file_id: string;
+  path?: string;
+  status: 'committed' | 'failed' | 'refused' | 'quarantined' | 'skipped' | 'pending' | 'held';
+  reason?: string;
+  code?: string;
+  message?: string;
+  line?: number;
+  offset?: number;
+  rows?: number;
+  rows_rejected?: number;
+  sha256?: string;
+  drift_alert_ids?: string[];
+}
+
+export interface RunSummary {
+  type?: 'SUMMARY';
+  summary_version: 1;
+  command: 'run' | 'read';
+  run_id: string;
+  tenant_id: string;
+  connector_id: string;
+  status: 'ok' | 'partial' | 'drift_failed' | 'interrupted' | 'source_unavailable' | 'state_unavailable';
+  exit_code: ExitCode | 130;
+  files_discovered: number;
+  files_processed: number;
+  files_skipped: number;
+  files_failed: number;
+  files_refused: number;
+  files_quarantined: number;
+  files_pending: number;
+  rows_emitted: number;
+  rows_rejected: number;
+  bytes_read: number;
+  drift_alerts: number;
+  duration_ms: number;
+  started_at: string;
+  streams: Record<string, { files_processed: number; rows_emitted: number; rows_rejected: number; files_failed: number }>;
+  /** Per-file outcomes that need attention (failed, refused, quarantined, pending), at most 200. */
+  files: FileReport[];
+  error?: string;
+}
+
+export interface RunOptions {
+  mode: 'run' | 'read';
+  stdout: NodeJS.WritableStream;
+  /** `read` only: committed files known to the orchestrator. */
+  priorState?: Map<string, StreamState>;
+  /** Only these keys (for sharded workers and targeted re-runs). */
+  onlyKeys?: Set<string>;
+  signal?: AbortSignal;
+  drift?: DriftCoordinator;
+}
+
+const BACKOFF_BASE_MS = 200;
+const BACKOFF_MAX_MS = 10_000;
+
+function backoff(attempt: number): number {
+  const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return Math.round(cap / 2 + Math.random() * (cap / 2));
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+
+/**
+ * `run`: plan, ingest with bounded concurrency, deliver to the sink, commit checkpoints.
+ * `read`: the same without writing state: checkpoints, drift alerts and dead letters are messages.
+ */
+export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSummary> {
+  const { config, log } = rt;
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const runDate = startedAt.slice(0, 10);
+  const clear = config.privacy.clear_names;
+  const summary: RunSummary = {
+    summary_version: 1,
+    command: opts.mode,
+    run_id: rt.runId,
+    tenant_id: config.tenant_id,
+    connector_id: config.connector_id,
+    status: 'ok',
+    exit_code: EXIT_CODES.OK,
+    files_discovered: 0,
+    files_processed: 0,
+    files_skipped: 0,
+    files_failed: 0,
+    files_refused: 0,
+    files_quarantined: 0,
+    files_pending: 0,
+    rows_emitted: 0,
+    rows_rejected: 0,
+    bytes_read: 0,
+    drift_alerts: 0,
+    duration_ms: 0,
+    started_at: startedAt,
+    streams: {},
+    files: [],
+  };
+  const report = (r: FileReport) => {
+    if (summary.files.length < 200) summary.files.push(r);
+  };
+  const streamStats = (id: string) => (summary.streams[id] ??= { files_processed: 0, rows_emitted: 0, rows_rejected: 0, files_failed: 0 });
+  const drift = opts.drift;
+  const { sink, deadLetter } = createSinks(config, opts.mode, opts.stdout);
+  const message = async (obj: unknown) => {
+    if (opts.mode === 'read') await sink.message?.(JSON.stringify(obj));
+  };
+  log.info({ event: 'run_start', run_id: rt.runId, command: opts.mode, tenant_id: config.tenant_id, connector_id: config.connector_id, source: rt.source.kind }, 'run started');
+
+  let items: PlanItem[];
+  try {
+    items = await planRun(
+      rt.source,
+      config.streams,
+      async (id) => (opts.mode === 'read' ? (opts.priorState?.get(id) ?? { stream_id: id, files: new Map(), doc: undefined }) : rt.state.loadStream(id)),
+      drift ? { isHeld: (sid, e) => drift.holdStatus(sid, e) } : {},
+    );
+  } catch (e) {
+    await sink.close().catch(() => {});
+    const ce = isConnectorError(e) ? e : new ConnectorError('E_INTERNAL', errorMessage(e), { cause: e });
+    const unavailable = ce.code === 'E_SOURCE';
+    summary.status = unavailable ? 'source_unavailable' : ce.code === 'E_STATE' ? 'state_unavailable' : 'source_unavailable';
+    summary.exit_code = unavailable ? EXIT_CODES.SOURCE_UNAVAILABLE : ce.code === 'E_STATE' ? EXIT_CODES.STATE_UNAVAILABLE : EXIT_CODES.SOURCE_UNAVAILABLE;
+    if (!['E_SOURCE', 'E_STATE'].includes(ce.code)) {
+      summary.status = 'state_unavailable';
+      summary.exit_code = EXIT_CODES.STATE_UNAVAILABLE;
+    }
+    summary.error = describeError(ce);
+    summary.duration_ms = Date.now() - started;
+    log.error({ event: 'run_failed', run_id: rt.runId, code: ce.code, err: ce.message }, summary.error);
+    return summary;
+  }
+  if (opts.onlyKeys) items = items.filter((i) => opts.onlyKeys!.has(i.file.key));
+
+  summary.files_discovered = items.length;
+  const queue = new PQueue({ concurrency: config.concurrency });
+  let driftFailed = false;
+  let stateFailed: ConnectorError | undefined;
+  const abortAll = new AbortController();
+  const onAbort = () => abortAll.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const idOf = (f: RemoteFile) => rt.fileId(f.uri);
+  const pathField = (f: RemoteFile) => (clear ? { path: f.key } : {});
+
+  const recordState = async (streamId: string, entry: FileEntry) => {
+    if (opts.mode === 'read') return;
+    try {
+      await rt.state.putFile(streamId, entry);
+    } catch (e) {
+      stateFailed ??= new ConnectorError('E_STATE', `the state registry could not be written: ${errorMessage(e)}`, { cause: e });
+      abortAll.abort();
+      queue.clear();
+      throw stateFailed;
+    }
+  };
+
+  const baseEntry = (item: PlanItem, fileId: string): Omit<FileEntry, 'status'> => ({
+    state_version: 1,
+    path: item.file.key,
+    uri: item.file.uri,
+    file_id: fileId,
+    size: item.file.size,
+    hint: { size: item.file.size, mtime_ms: item.file.mtimeMs, ...(item.file.etag ? { etag: item.file.etag } : {}) },
+    run_id: rt.runId,
+    at: new Date().toISOString(),
+    ...(item.prev?.status === 'committed' && item.prev.sha256
+      ? { last_committed: { sha256: item.prev.sha256, committed_at: item.prev.committed_at ?? item.prev.at, rows: item.prev.rows ?? 0 } }
+      : item.prev?.last_committed
+        ? { last_committed: item.prev.last_committed }
+        : {}),
+  });
+
+  const fail = async (item: PlanItem, fileId: string, e: ConnectorError, sha256?: string) => {
+    const refused = e.code === 'E_FILE_BACKUP';
+    if (refused) summary.files_refused++;
+    else {
+      summary.files_failed++;
+      streamStats(item.stream_id).files_failed++;
+    }
+    const msg = describeError(e);
+    log[refused ? 'warn' : 'error']({ event: refused ? 'file_refused' : 'file_failed', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), code: e.code, retryable: e.retryable, ...e.position }, msg);
+    report({ stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: refused ? 'refused' : 'failed', code: e.code, message: e.message + (e.hint ? `. ${e.hint}` : ''), ...(e.position?.line !== undefined ? { line: e.position.line } : {}), ...(e.position?.offset !== undefined ? { offset: e.position.offset } : {}) });
+    await message({ type: 'FILE_ERROR', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: refused ? 'refused' : 'failed', code: e.code, message: msg, retryable: e.retryable, position: e.position ?? {} });
+    await recordState(item.stream_id, {
+      ...baseEntry(item, fileId),
+      status: refused ? 'refused' : 'failed',
+      ...(sha256 ? { sha256 } : {}),
+      error: { code: e.code, message: e.message, retryable: e.retryable, ...(e.position?.line !== undefined ? { line: e.position.line } : {}), ...(e.position?.offset !== undefined ? { offset: e.position.offset } : {}), ...(e.hint ? { hint: e.hint } : {}) },
+    });
+    if (config.run.fail_fast) queue.clear();
+  };
+
+  const processItem = async (item: PlanItem) => {
+    const fileId = idOf(item.file);
+    const stream = item.stream as ResolvedStream;
+    if (abortAll.signal.aborted) return;
+    let attempt = 0;
+    let prepared: PreparedFile | undefined;
+    for (;;) {
+      try {
+        prepared = await ingestFile(
+          {
+            config,
+            stream,
+            source: rt.source,
+            sink,
+            deadLetterSink: deadLetter,
+            runId: rt.runId,
+            runDate,
+            fileId,
+            log,
+            signal: abortAll.signal,
+            ...(opts.mode === 'read'
+              ? {
+                  wrap: { open: '{"type":"RECORD","record":', close: '}' },
+                  deadLetterMessage: (rec) => JSON.stringify({ type: 'DEAD_LETTER', dead_letter: rec }) + '\n',
+                }
+              : {}),
+            ...(drift ? { schemas: (format: 'csv' | 'tally-xml') => drift.session(stream, format) as SchemaSession } : {}),
+          },
+          item.file,
+        );
+        summary.bytes_read += prepared.raw_bytes;
+        break;
+      } catch (err) {
+        const e = toReadError(err);
+        if (abortAll.signal.aborted) return;
+        attempt++;
+        if (e.code === 'E_VANISHED') {
+          summary.files_skipped++;
+          log.warn({ event: 'file_vanished', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file) }, 'the file vanished between listing and reading; skipped');
+          report({ stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: 'skipped', reason: 'vanished between listing and reading', code: e.code });
+          return;
+        }
+        if (e.retryable && attempt < rt.source.readAttempts) {
+          const wait = backoff(attempt);
+          log.warn({ event: 'file_retry', stream_id: item.stream_id, file_id: fileId, attempt, wait_ms: wait, err: e.message }, 'read failed; retrying from the start of the file');
+          await sleep(wait, abortAll.signal);
+          continue;
+        }
+        await fail(item, fileId, e);
+        return;
+      }
+    }
+
+    // Drift gate: compare the file's inferred shape with the registry and apply the stream's policy.
+    let driftOutcome: Awaited<ReturnType<DriftCoordinator['decide']>> | undefined;
+    if (drift && prepared.schema) {
+      driftOutcome = await drift.decide(stream, item, prepared, opts.mode);
+      summary.drift_alerts += driftOutcome.alerts.length;
+      for (const a of driftOutcome.alerts) await message({ type: 'DRIFT_ALERT', alert: a });
+      summary.rows_rejected += driftOutcome.rejectedRows;
+      if (driftOutcome.action === 'quarantine' || driftOutcome.action === 'fail') {
+        await prepared.abort();
+        if (driftOutcome.action === 'fail') {
+          driftFailed = true;
+          abortAll.abort();
+          queue.clear();
+        }
+        summary.files_quarantined++;
+        report({ stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: 'quarantined', reason: driftOutcome.action === 'fail' ? 'drift policy fail: run stopped' : 'drift policy quarantine', drift_alert_ids: driftOutcome.alerts.map((a) => a.id), sha256: prepared.sha256 });
+        await recordState(item.stream_id, { ...baseEntry(item, fileId), status: 'quarantined', sha256: prepared.sha256, rows: prepared.rows, drift_alert_ids: driftOutcome.heldBy });
+        return;
+      }
+    }
+
+    let out: { uri: string; dead_letter_uri?: string };
+    try {
+      out = await prepared.commit();
+    } catch (e) {
+      await prepared.abort().catch(() => {});
+      await fail(item, fileId, new ConnectorError('E_SINK', `the sink could not deliver the output: ${errorMessage(e)}`, { cause: e, retryable: true }), prepared.sha256);
+      return;
+    }
+    if (driftOutcome) await drift!.afterDelivery(driftOutcome, opts.mode);
+    summary.files_processed++;
+    summary.rows_emitted += prepared.rows;
+    summary.rows_rejected += prepared.rows_rejected;
+    const ss = streamStats(item.stream_id);
+    ss.files_processed++;
+    ss.rows_emitted += prepared.rows;
+    ss.rows_rejected += prepared.rows_rejected;
+    const now = new Date().toISOString();
+    const supersedes =
+      item.prev?.status === 'committed' && item.prev.sha256 && item.prev.sha256 !== prepared.sha256
+        ? [{ sha256: item.prev.sha256, ...(item.prev.committed_at ? { committed_at: item.prev.committed_at } : {}), ...(item.prev.rows !== undefined ? { rows: item.prev.rows } : {}) }, ...(item.prev.supersedes ?? [])].slice(0, 20)
+        : (item.prev?.supersedes ?? []);
+    const entry: FileEntry = {
+      ...baseEntry(item, fileId),
+      status: 'committed',
+      sha256: prepared.sha256,
+      rows: prepared.rows,
+      rows_rejected: prepared.rows_rejected,
+      entities: prepared.entities,
+      ...(driftOutcome ? { schema_versions: driftOutcome.versions } : {}),
+      format: prepared.format,
+      encoding: prepared.encoding,
+      output: out,
+      committed_at: now,
+      ...(supersedes.length ? { supersedes } : {}),
+    };
+    delete (entry as Partial<FileEntry>).last_committed;
+    for (const w of prepared.warnings) log.warn({ event: 'file_warning', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file) }, w);
+    log.info({ event: 'file_committed', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), rows: prepared.rows, rows_rejected: prepared.rows_rejected, bytes: prepared.raw_bytes, format: prepared.format, encoding: prepared.encoding, entities: prepared.entities, supersedes: supersedes[0]?.sha256 }, 'file delivered');
+    if (opts.mode === 'read') {
+      await message({
+        type: 'CHECKPOINT',
+        checkpoint: {
+          tenant_id: config.tenant_id,
+          connector_id: config.connector_id,
+          stream_id: item.stream_id,
+          last_checkpoint: checkpointUri(item.file.uri, prepared.sha256),
+          file: entry,
+        },
+      });
+    } else {
+      await recordState(item.stream_id, entry);
+    }
+  };
+
+  const verifyItem = async (item: PlanItem): Promise<boolean> => {
+    // Same size, new mtime/ETag: hash the bytes; unchanged content is skipped without emitting anything.
+    const fileId = idOf(item.file);
+    try {
+      const h = createHash('sha256');
+      const rs = await rt.source.open(item.file, { signal: abortAll.signal });
+      let n = 0;
+      for await (const c of rs as AsyncIterable<Buffer>) {
+        h.update(c);
+        n += c.length;
+      }
+      summary.bytes_read += n;
+      const sha = h.digest('hex');
+      const prevSha = item.prev?.sha256;
+      if (sha === prevSha) {
+        summary.files_skipped++;
+        log.info({ event: 'file_unchanged', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file) }, 'same checksum as committed; skipped');
+        if (item.prev) await recordState(item.stream_id, { ...item.prev, hint: { size: item.file.size, mtime_ms: item.file.mtimeMs, ...(item.file.etag ? { etag: item.file.etag } : {}) } });
+        return false;
+      }
+      return true;
+    } catch (e) {
+      const ce = toReadError(e);
+      if (ce.code === 'E_VANISHED') {
+        summary.files_skipped++;
+        return false;
+      }
+      return true; // let the normal path retry and report
+    }
+  };
+
+  for (const item of items) {
+    const fileId = idOf(item.file);
+    switch (item.action) {
+      case 'skip':
+        summary.files_skipped++;
+        break;
+      case 'pending':
+        summary.files_pending++;
+        report({ stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: 'pending', reason: item.reason });
+        log.info({ event: 'file_pending', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file) }, item.reason);
+        break;
+      case 'hold':
+        summary.files_skipped++;
+        report({ stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: 'held', reason: item.reason, ...(item.prev?.drift_alert_ids ? { drift_alert_ids: item.prev.drift_alert_ids } : {}) });
+        break;
+      case 'refuse': {
+        const kind = backupKind(item.file.key);
+        void queue.add(() => fail(item, fileId, new ConnectorError('E_FILE_BACKUP', kind === 'archive' ? ARCHIVE_MESSAGE : BACKUP_MESSAGE)).catch(() => {}));
+        break;
+      }
+      case 'verify':
+        void queue.add(async () => {
+          if (await verifyItem(item)) await processItem(item);
+        }).catch(() => {});
+        break;
+      case 'process':
+        void queue.add(() => processItem(item)).catch(() => {});
+        break;
+    }
+  }
+  try {
+    await queue.onIdle();
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    await sink.close().catch(() => {});
+    await deadLetter?.close().catch(() => {});
+  }
+
+  summary.duration_ms = Date.now() - started;
+  if (stateFailed) {
+    summary.status = 'state_unavailable';
+    summary.exit_code = EXIT_CODES.STATE_UNAVAILABLE;
+    summary.error = describeError(stateFailed);
+  } else if (driftFailed) {
+    summary.status = 'drift_failed';
+    summary.exit_code = EXIT_CODES.DRIFT_FAIL;
+  } else if (opts.signal?.aborted) {
+    summary.status = 'interrupted';
+    summary.exit_code = 130;
+  } else if (summary.files_failed > 0 || summary.files_refused > 0) {
+    summary.status = 'partial';
+    summary.exit_code = EXIT_CODES.PARTIAL;
+  }
+  log.info({ event: 'run_end', run_id: rt.runId, status: summary.status, files_processed: summary.files_processed, files_failed: summary.files_failed, rows_emitted: summary.rows_emitted, duration_ms: summary.duration_ms }, 'run finished');
+  return summary;
+}
+
+export { type Sink };

@@ -1,0 +1,75 @@
+import type { Config } from '../config.js';
+import { ConnectorError, EXIT_CODES } from '../errors.js';
+import { silentLogger } from '../log.js';
+import type { CliIO } from '../cli.js';
+import { parse, requireConfig } from '../cli.js';
+import { createRuntime } from './runtime.js';
+
+const HELP = `Usage: tally-connector state <ls|show|forget> --config FILE [options]
+
+  ls      --config FILE                           streams with their files by status and last checkpoint
+  show    --config FILE --stream ID [--path P]    the state documents of a stream (or one file), as JSON
+  forget  --config FILE --stream ID --path P      drop one file's entry so the next run reads it again
+                                                  (how an operator retries a failed or refused file)
+
+Paths are landing paths relative to the root (see "tally-connector plan").`;
+
+export async function stateCommand(args: string[], io: CliIO, load: (f: string) => Config): Promise<number> {
+  const [sub, ...rest] = args;
+  if (!sub || sub === '--help' || sub === '-h') {
+    io.stdout.write(HELP + '\n');
+    return sub ? EXIT_CODES.OK : EXIT_CODES.CONFIG;
+  }
+  const { values } = parse('state', rest, { stream: { type: 'string' }, path: { type: 'string' } });
+  if (values.help) {
+    io.stdout.write(HELP + '\n');
+    return EXIT_CODES.OK;
+  }
+  const config = load(requireConfig('state', values));
+  const rt = await createRuntime(config, silentLogger);
+  try {
+    switch (sub) {
+      case 'ls': {
+        const ids = await rt.state.streams();
+        if (!ids.length) io.stdout.write('no state yet\n');
+        for (const id of ids) {
+          const st = await rt.state.loadStream(id);
+          const by: Record<string, number> = {};
+          for (const f of st.files.values()) by[f.status] = (by[f.status] ?? 0) + 1;
+          io.stdout.write(`${id}: ${st.files.size} file(s) ${JSON.stringify(by)} last_checkpoint=${config.privacy.clear_names ? (st.doc?.last_checkpoint ?? '-') : st.doc?.last_checkpoint ? '(hidden; privacy.clear_names is off)' : '-'}\n`);
+        }
+        return EXIT_CODES.OK;
+      }
+      case 'show': {
+        if (typeof values.stream !== 'string') throw new ConnectorError('E_USAGE', 'state show: --stream is required');
+        if (typeof values.path === 'string') {
+          const e = await rt.state.getFile(values.stream, values.path);
+          if (!e) {
+            io.stderr.write(`no state for ${values.path} in stream ${values.stream}\n`);
+            return EXIT_CODES.CONFIG;
+          }
+          io.stdout.write(JSON.stringify(e, null, 2) + '\n');
+          return EXIT_CODES.OK;
+        }
+        const st = await rt.state.loadStream(values.stream);
+        io.stdout.write(JSON.stringify({ stream: st.doc ?? null, files: [...st.files.values()] }, null, 2) + '\n');
+        return EXIT_CODES.OK;
+      }
+      case 'forget': {
+        if (typeof values.stream !== 'string' || typeof values.path !== 'string') throw new ConnectorError('E_USAGE', 'state forget: --stream and --path are required');
+        const e = await rt.state.getFile(values.stream, values.path);
+        if (!e) {
+          io.stderr.write(`no state for ${values.path} in stream ${values.stream}\n`);
+          return EXIT_CODES.CONFIG;
+        }
+        await rt.state.deleteFile(values.stream, values.path);
+        io.stdout.write(`forgot ${values.path} (${e.status}); the next run reads it again\n`);
+        return EXIT_CODES.OK;
+      }
+      default:
+        throw new ConnectorError('E_USAGE', `state: unknown subcommand "${sub}"`, { hint: 'use ls, show or forget' });
+    }
+  } finally {
+    await rt.close();
+  }
+}

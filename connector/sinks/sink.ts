@@ -1,0 +1,26 @@
+/**
+ * A sink receives one input file's output at a time, staged: bytes are written to a temporary place
+ * and become visible only on `commit`, all at once. `abort` throws the staged bytes away (a failed
+ * or quarantined file delivers nothing).
+ */
+export interface StagedOutput {
+  write(chunk: Buffer): Promise<void>;
+  /** Make the output visible; returns where it went. `sha256` names the file version. */
+  commit(sha256: string): Promise<{ uri: string; bytes: number }>;
+  abort(): Promise<void>;
+}
+
+export interface OutputTarget {
+  stream_id: string;
+  file_id: string;
+  /** Partition date, YYYY-MM-DD (the run's date). */
+  date: string;
+}
+
+export interface Sink {
+  readonly kind: string;
+  open(target: OutputTarget): Promise<StagedOutput>;
+  /** Written immediately (stdout sink) or ignored (file sinks): messages that are not records. */
+  message?(line: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,103 @@
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Readable } from 'node:stream';
+import { ConnectorError } from '../errors.js';
+import type { LocalSourceConfig } from '../config.js';
+import type { RemoteFile, Source } from './source.js';
+
+const READ_CHUNK = 1 << 20;
+
+/** A folder on this machine: the embedded default for trying things out and for tests. */
+export function createLocalSource(cfg: LocalSourceConfig): Source {
+  const root = cfg.path;
+  const rootUri = pathToFileURL(root).href;
+  let realRoot: string | undefined;
+
+  async function resolveRoot(): Promise<string> {
+    if (realRoot) return realRoot;
+    try {
+      const st = await stat(root);
+      if (!st.isDirectory()) throw new ConnectorError('E_SOURCE', `landing ${root} is not a folder`);
+      realRoot = await realpath(root);
+      return realRoot;
+    } catch (e) {
+      if (e instanceof ConnectorError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new ConnectorError('E_SOURCE', `landing folder ${root} cannot be read (${code ?? String(e)})`, {
+        cause: e,
+        hint: code === 'ENOENT' ? 'create the folder or fix source.path in the config' : 'check the permissions of the folder',
+      });
+    }
+  }
+
+  async function* walk(dir: string, real: string): AsyncGenerator<RemoteFile> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if (dir === root) throw new ConnectorError('E_SOURCE', `landing folder ${root} cannot be listed (${(e as NodeJS.ErrnoException).code})`, { cause: e });
+      return; // a sub-folder removed while listing
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const ent of entries) {
+      const full = join(dir, ent.name);
+      let isDir = ent.isDirectory();
+      let isFile = ent.isFile();
+      if (ent.isSymbolicLink()) {
+        // Follow a link only when its target stays inside the landing root.
+        let target: string;
+        try {
+          target = await realpath(full);
+        } catch {
+          continue;
+        }
+        if (target !== real && !target.startsWith(real + sep)) continue;
+        const st = await stat(target).catch(() => undefined);
+        if (!st) continue;
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      }
+      if (isDir) {
+        yield* walk(full, real);
+      } else if (isFile) {
+        const st = await stat(full).catch(() => undefined);
+        if (!st) continue;
+        const key = relative(root, full).split(sep).join('/');
+        yield { key, uri: pathToFileURL(full).href, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+      }
+    }
+  }
+
+  return {
+    kind: 'local',
+    rootUri,
+    settleMs: (cfg.settle_seconds ?? 0) * 1000,
+    readAttempts: 1,
+    async *list() {
+      const real = await resolveRoot();
+      yield* walk(root, real);
+    },
+    async open(file: RemoteFile, opts = {}): Promise<Readable> {
+      const full = join(root, ...file.key.split('/'));
+      const real = await resolveRoot();
+      // Refuse anything whose key would leave the root (a crafted key, a link swapped after listing).
+      const rel = relative(root, full);
+      if (rel.startsWith('..') || rel.includes(`${sep}..${sep}`)) {
+        throw new ConnectorError('E_READ', `refusing to read outside the landing: ${file.key}`);
+      }
+      try {
+        const target = await realpath(full);
+        if (target !== real && !target.startsWith(real + sep)) throw new ConnectorError('E_READ', `refusing to read a link that leaves the landing: ${file.key}`);
+        await lstat(full);
+      } catch (e) {
+        if (e instanceof ConnectorError) throw e;
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ConnectorError('E_VANISHED', 'the file vanished between listing and reading', { cause: e });
+        throw new ConnectorError('E_READ', `cannot open file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e, retryable: true });
+      }
+      return createReadStream(full, { highWaterMark: READ_CHUNK, ...(opts.signal ? { signal: opts.signal } : {}) });
+    },
+    async close() {},
+  };
+}

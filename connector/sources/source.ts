@@ -1,0 +1,45 @@
+import type { Readable } from 'node:stream';
+
+/** One file in a landing, as every layer passes it around. */
+export interface RemoteFile {
+  /** Path relative to the landing root, with `/` separators; the state key. */
+  key: string;
+  /** Full address: file:///..., s3://bucket/prefix/key, sftp://host:port/root/key. */
+  uri: string;
+  size: number;
+  /** Last modification, ms since epoch (second precision on S3 and SFTP). */
+  mtimeMs: number;
+  /** S3 ETag (quoted as S3 returns it), when the store has one. */
+  etag?: string;
+}
+
+export interface OpenOptions {
+  /** Abort the read (stops the transfer). */
+  signal?: AbortSignal;
+}
+
+export interface CheckStep {
+  step: string;
+  ok: boolean;
+  detail: string;
+}
+
+/**
+ * A landing: lists files and opens them as byte streams. Transport only; formats are elsewhere.
+ * Errors thrown are ConnectorErrors: E_SOURCE for the landing itself (unreachable, auth, missing
+ * bucket), E_VANISHED when a listed file is gone, E_READ (retryable) for a transfer that broke.
+ */
+export interface Source {
+  readonly kind: 'local' | 's3' | 'sftp';
+  /** The landing root as a URI, for messages. */
+  readonly rootUri: string;
+  /** Every file under the root, in no particular order. */
+  list(): AsyncIterable<RemoteFile>;
+  /** Stream the raw bytes of a file. */
+  open(file: RemoteFile, opts?: OpenOptions): Promise<Readable>;
+  /** Files younger than this are still being written and are left for the next run. */
+  readonly settleMs: number;
+  /** How many times a file read that broke in transit is tried in all (1 = no retry). */
+  readonly readAttempts: number;
+  close(): Promise<void>;
+}

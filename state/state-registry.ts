@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { DocStore } from './docstore.js';
+
+/**
+ * The state registry: per tenant / connector / stream, one document per file path (its latest
+ * generation, with the checksums it superseded), plus a stream document holding `last_checkpoint`.
+ * One document per file means parallel workers that own different files never write the same key,
+ * which is what sharded backfills need; the stream document is last-writer-wins and informative.
+ *
+ * Layout (keys of the DocStore):
+ *   <tenant>/<connector>/<stream>/stream
+ *   <tenant>/<connector>/<stream>/files/<sha256(path) prefix>
+ */
+
+export type FileStatus = 'committed' | 'failed' | 'quarantined' | 'refused';
+
+export interface FileVersionHint {
+  size: number;
+  mtime_ms: number;
+  etag?: string;
+}
+
+export interface FileEntry {
+  state_version: 1;
+  /** Path relative to the landing root. */
+  path: string;
+  uri: string;
+  file_id: string;
+  status: FileStatus;
+  /** sha256 of the raw bytes, when the file was read to the end. */
+  sha256?: string;
+  size: number;
+  hint: FileVersionHint;
+  rows?: number;
+  rows_rejected?: number;
+  entities?: Record<string, number>;
+  schema_versions?: Record<string, number>;
+  format?: string;
+  encoding?: string;
+  output?: { uri: string; dead_letter_uri?: string };
+  run_id: string;
+  /** When this status was recorded. */
+  at: string;
+  committed_at?: string;
+  /** Checksums this path had before, newest first (a re-landed file supersedes them). */
+  supersedes?: Array<{ sha256: string; committed_at?: string; rows?: number }>;
+  error?: { code: string; message: string; retryable: boolean; line?: number; offset?: number; hint?: string };
+  /** For quarantined files: the drift alerts that hold them. */
+  drift_alert_ids?: string[];
+  /** The last successfully committed generation, kept while a newer generation failed or is held. */
+  last_committed?: { sha256: string; committed_at: string; rows: number };
+}
+
+export interface StreamDoc {
+  tenant_id: string;
+  connector_id: string;
+  stream_id: string;
+  last_checkpoint: string | null;
+  updated_at: string;
+}
+
+export interface StreamState {
+  stream_id: string;
+  files: Map<string, FileEntry>;
+  doc: StreamDoc | undefined;
+}
+
+export function checkpointUri(uri: string, sha256: string): string {
+  return `${uri}#sha256=${sha256}`;
+}
+
+function pathKey(path: string): string {
+  return createHash('sha256').update(path).digest('hex').slice(0, 40);
+}
+
+export class StateRegistry {
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    readonly store: DocStore,
+    readonly tenantId: string,
+    readonly connectorId: string,
+  ) {}
+
+  private base(streamId: string): string {
+    return `${this.tenantId}/${this.connectorId}/${streamId}`;
+  }
+
+  async loadStream(streamId: string): Promise<StreamState> {
+    const base = this.base(streamId);
+    const [doc, entries] = await Promise.all([this.store.get<StreamDoc>(`${base}/stream`), this.store.getAll<FileEntry>(`${base}/files/`)]);
+    const files = new Map<string, FileEntry>();
+    for (const [, e] of entries) if (e && typeof e.path === 'string') files.set(e.path, e);
+    return { stream_id: streamId, files, doc };
+  }
+
+  async getFile(streamId: string, path: string): Promise<FileEntry | undefined> {
+    return this.store.get<FileEntry>(`${this.base(streamId)}/files/${pathKey(path)}`);
+  }
+
+  /** Record a file's outcome. For `committed`, also moves the stream's `last_checkpoint`. */
+  async putFile(streamId: string, entry: FileEntry): Promise<void> {
+    const base = this.base(streamId);
+    await this.store.put(`${base}/files/${pathKey(entry.path)}`, entry);
+    if (entry.status === 'committed' && entry.sha256) {
+      await this.serial(streamId, async () => {
+        const doc: StreamDoc = {
+          tenant_id: this.tenantId,
+          connector_id: this.connectorId,
+          stream_id: streamId,
+          last_checkpoint: checkpointUri(entry.uri, entry.sha256!),
+          updated_at: new Date().toISOString(),
+        };
+        await this.store.put(`${base}/stream`, doc);
+      });
+    }
+  }
+
+  async deleteFile(streamId: string, path: string): Promise<void> {
+    await this.store.delete(`${this.base(streamId)}/files/${pathKey(path)}`);
+  }
+
+  /** Stream ids that have state for this tenant and connector. */
+  async streams(): Promise<string[]> {
+    const keys = await this.store.list(`${this.tenantId}/${this.connectorId}/`);
+    const out = new Set<string>();
+    for (const k of keys) {
+      const rest = k.slice(this.tenantId.length + this.connectorId.length + 2);
+      const s = rest.split('/')[0];
+      if (s) out.add(s);
+    }
+    return [...out].sort();
+  }
+
+  private async serial(streamId: string, fn: () => Promise<void>): Promise<void> {
+    const prev = this.chains.get(streamId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    this.chains.set(streamId, next.catch(() => {}));
+    await next;
+  }
+}
