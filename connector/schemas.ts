@@ -45,49 +45,62 @@ export function validatorFor(name: string): ValidateFunction {
   return v;
 }
 
+/** Tagged unions of the config: the property, and the definition for each `type`. */
+const UNIONS: Record<string, Record<string, string>> = {
+  source: { local: 'localSource', s3: 's3Source', sftp: 'sftpSource' },
+  state: { local: 'localStore', s3: 's3Store' },
+  schema_registry: { local: 'localStore', s3: 's3Store' },
+  sink: { ndjson: 'ndjsonSink', stdout: 'stdoutSink' },
+};
+
+let unionAjv: Ajv | undefined;
+
 /**
  * Turn ajv errors into lines a person can act on: the field path in dotted form, what was wrong and
- * what was expected. Branches of a `oneOf` whose `type` discriminator did not match are dropped, so a
- * typo in an S3 source is reported against the S3 shape and not against all three.
+ * what was expected. A tagged union (source, state, sink) is reported against the shape its `type`
+ * selects, so a typo in an S3 source is not also reported against the local and SFTP shapes.
  */
 export function formatAjvErrors(errors: ErrorObject[] | null | undefined, data: unknown): string[] {
   if (!errors?.length) return [];
-  // Find oneOf branches rejected by their discriminator.
-  const deadBranches = new Set<string>();
-  for (const e of errors) {
-    const m = /^(.*\/oneOf\/\d+)\/properties\/type\/const$/.exec(e.schemaPath);
-    if (m && m[1]) deadBranches.add(m[1]);
-  }
   const out: string[] = [];
   const seen = new Set<string>();
+  const add = (m: string) => {
+    if (!seen.has(m)) {
+      seen.add(m);
+      out.push(m);
+    }
+  };
+  const unionsWithErrors = new Set<string>();
   for (const e of errors) {
-    if ([...deadBranches].some((b) => e.schemaPath.startsWith(b + '/'))) continue;
-    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' && e.schemaPath.includes('/oneOf/')) {
-      // Only useful when every branch died on its discriminator: say which types exist.
-      const val = valueAt(data, e.instancePath) as Record<string, unknown> | undefined;
-      const t = val && typeof val === 'object' ? val['type'] : undefined;
-      const branches = (e.schemaPath.match(/oneOf/g) ?? []).length;
-      if (branches && e.keyword === 'oneOf') {
-        const allowed = typesAllowedAt(e);
-        const msg = `${fieldName(e.instancePath)}: type ${t === undefined ? 'is missing' : JSON.stringify(t) + ' is not supported'}; expected one of ${allowed}`;
-        if (!errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && !o.schemaPath.endsWith('/type/const') && o.keyword !== 'oneOf' && ![...deadBranches].some((b) => o.schemaPath.startsWith(b + '/')))) {
-          if (!seen.has(msg)) { seen.add(msg); out.push(msg); }
-        }
-      }
+    const top = e.instancePath.split('/')[1] ?? '';
+    if (top in UNIONS && e.instancePath.split('/').length >= 2) unionsWithErrors.add(top);
+  }
+  for (const u of unionsWithErrors) {
+    const val = (data as Record<string, unknown>)?.[u];
+    if (!val || typeof val !== 'object' || Array.isArray(val)) {
+      add(`${u}: must be an object with a "type" (one of ${Object.keys(UNIONS[u]!).join(', ')})`);
       continue;
     }
-    const msg = describe(e);
-    if (!seen.has(msg)) { seen.add(msg); out.push(msg); }
+    const t = (val as Record<string, unknown>)['type'];
+    const def = typeof t === 'string' ? UNIONS[u]![t] : undefined;
+    if (!def) {
+      add(`${u}: type ${t === undefined ? 'is missing' : JSON.stringify(t) + ' is not supported'}; expected one of ${Object.keys(UNIONS[u]!).join(', ')}`);
+      continue;
+    }
+    if (!unionAjv) {
+      unionAjv = newAjv();
+      unionAjv.addSchema(loadSchema('config.schema.json'));
+    }
+    const v = unionAjv.compile({ $ref: `https://tally-connector.local/schemas/config.schema.json#/definitions/${def}` });
+    if (!v(val)) for (const e of v.errors ?? []) add(describe({ ...e, instancePath: `/${u}${e.instancePath}` }));
+  }
+  for (const e of errors) {
+    const top = e.instancePath.split('/')[1] ?? '';
+    if (unionsWithErrors.has(top)) continue;
+    if (e.keyword === 'oneOf') continue;
+    add(describe(e));
   }
   return out.length ? out : errors.map(describe);
-}
-
-function typesAllowedAt(e: ErrorObject): string {
-  const p = e.instancePath;
-  if (p === '/source') return 'local, s3, sftp';
-  if (p === '/state' || p === '/schema_registry') return 'local, s3';
-  if (p === '/sink') return 'ndjson, stdout';
-  return 'the documented types';
 }
 
 function fieldName(instancePath: string): string {
@@ -123,14 +136,4 @@ function describe(e: ErrorObject): string {
     default:
       return `${where}: ${e.message ?? e.keyword}`;
   }
-}
-
-function valueAt(data: unknown, pointer: string): unknown {
-  if (!pointer) return data;
-  let cur: unknown = data;
-  for (const seg of pointer.slice(1).split('/')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return cur;
 }

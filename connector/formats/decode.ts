@@ -79,7 +79,7 @@ export class TextDecoderStream8 {
   private carry: Buffer | undefined; // UTF-8 validation carry / UTF-16BE odd byte
   private offset = 0; // bytes consumed (after any BOM)
   private readonly bomLen: number;
-  private bomSkipped = false;
+  private bomSkipped = 0;
 
   constructor(head: Buffer) {
     const s = sniffEncoding(head);
@@ -87,6 +87,8 @@ export class TextDecoderStream8 {
     if (s.encoding === '8bit') {
       this.mode = 'undecided';
       this.decision = { encoding: 'utf-8', bom: false, how: 'ascii-only' };
+      // Decide now when the head already shows a non-ASCII byte (the head is also the first chunk).
+      this.decide8(head);
     } else {
       this.mode = s.encoding;
       this.decision = { encoding: s.encoding, bom: s.bom > 0, how: s.how };
@@ -94,10 +96,11 @@ export class TextDecoderStream8 {
   }
 
   private skipBom(chunk: Buffer): Buffer {
-    if (this.bomSkipped || this.bomLen === 0) return chunk;
-    this.bomSkipped = true;
-    this.offset = this.bomLen;
-    return chunk.subarray(this.bomLen);
+    if (this.bomSkipped >= this.bomLen) return chunk;
+    const n = Math.min(this.bomLen - this.bomSkipped, chunk.length);
+    this.bomSkipped += n;
+    this.offset += n;
+    return chunk.subarray(n);
   }
 
   /** Bytes consumed so far (raw offset after decompression, BOM included). */

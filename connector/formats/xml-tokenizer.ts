@@ -168,7 +168,7 @@ export class XmlTokenizer {
       }
       this.compact(pos);
     } else if (pos < n) {
-      throw fileError('E_XML_TRUNCATED', `the file ends inside a tag: "${s.slice(pos, pos + 40)}"`, { line: this.lineAt(pos) });
+      throw fileError('E_XML_TRUNCATED', `the file ends inside a tag ("${s.slice(pos, pos + 40)}"): the export looks truncated`, { line: this.lineAt(pos) }, { hint: 'land the complete file again; nothing from this file was delivered' });
     } else {
       this.compact(pos);
     }

@@ -150,6 +150,13 @@ export async function ingestFile(ctx: IngestContext, file: RemoteFile): Promise<
     rejected_at: new Date().toISOString(),
   });
 
+  // 8-bit text is labelled UTF-8 until its first non-ASCII byte decides (ASCII is the same in both).
+  const syncEncoding = (w: EnvelopeWriter) => {
+    if (w.ctx.encoding !== decoder.decision.encoding) {
+      w.ctx.encoding = decoder.decision.encoding;
+      w.invalidate();
+    }
+  };
   const progressEvery = config.run.progress_interval_ms;
   let lastProgress = Date.now();
   const started = lastProgress;
@@ -178,6 +185,7 @@ export async function ingestFile(ctx: IngestContext, file: RemoteFile): Promise<
       let chunk: Buffer | undefined = first;
       while (chunk) {
         csv.feed(decoder.utf8(chunk));
+        syncEncoding(writer);
         writer.tick();
         if (writer.full) await writer.flush();
         await dl.flush();
@@ -207,6 +215,7 @@ export async function ingestFile(ctx: IngestContext, file: RemoteFile): Promise<
       let chunk: Buffer | undefined = first;
       while (chunk) {
         xml.feed(decoder.text(chunk));
+        syncEncoding(writer);
         writer.tick();
         if (writer.full) await writer.flush();
         progress(w.rows);

@@ -45,7 +45,15 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
   const code = await main(args, { stdout: out, stderr: err, env: { LOG_LEVEL: 'warn', ...env } });
   const stdout = Buffer.concat(o).toString('utf8');
   const stderr = Buffer.concat(e).toString('utf8');
-  const lines = stdout.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l));
+  const lines: any[] = [];
+  for (const l of stdout.split('\n')) {
+    if (!l.trim().startsWith('{')) continue;
+    try {
+      lines.push(JSON.parse(l));
+    } catch {
+      // not a JSON line (help text, tables)
+    }
+  }
   return { code, stdout, stderr, summary: lines[lines.length - 1], lines };
 }
 
