@@ -48,6 +48,8 @@ export interface RunSummary {
   bytes_read: number;
   drift_alerts: number;
   duration_ms: number;
+  /** Peak resident memory of this process so far, in bytes. */
+  max_rss_bytes: number;
   started_at: string;
   streams: Record<string, { files_processed: number; rows_emitted: number; rows_rejected: number; files_failed: number }>;
   /** Per-file outcomes that need attention (failed, refused, quarantined, pending), at most 200. */
@@ -113,6 +115,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     bytes_read: 0,
     drift_alerts: 0,
     duration_ms: 0,
+    max_rss_bytes: 0,
     started_at: startedAt,
     streams: {},
     files: [],
@@ -410,6 +413,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
   }
 
   summary.duration_ms = Date.now() - started;
+  summary.max_rss_bytes = process.resourceUsage().maxRSS * 1024;
   if (stateFailed) {
     summary.status = 'state_unavailable';
     summary.exit_code = EXIT_CODES.STATE_UNAVAILABLE;
