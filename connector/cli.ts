@@ -227,6 +227,7 @@ async function planCmd(args: string[], io: CliIO): Promise<number> {
     const drift = createDriftCoordinator(rt, rt.log);
     let items;
     try {
+      await drift.init(config.streams);
       items = await planRun(rt.source, config.streams, (id) => rt.state.loadStream(id), drift ? { isHeld: (s, e) => drift.holdStatus(s, e) } : {});
     } catch (e) {
       if (isConnectorError(e)) {

@@ -224,7 +224,7 @@ describe('Tally XML', () => {
       <QTY TYPE="Quantity"> 5 kg</QTY><WHEN TYPE="Date">20240102</WHEN><NAME.LIST TYPE="String"><NAME>Contra</NAME><NAME>Ctra</NAME></NAME.LIST></VOUCHERTYPE>
       </COLLECTION></DATA></BODY></ENVELOPE>`);
     expect(rows).toEqual([
-      { entity: 'voucher_types', line: 2, record: { name: 'Contra', isactive: true, sortposition: 10, amt: '-1000.00', qty: '5', qty_unit: 'kg', when: '2024-01-02', name_list: ['Contra', 'Ctra'] } },
+      { entity: 'voucher_types', line: 2, record: { name: 'Contra', isactive: true, sortposition: 10, amt: '-1000.00', qty: '5', qty_unit: 'kg', when: '2024-01-02', 'name.list': ['Contra', 'Ctra'] } },
     ]);
   });
 

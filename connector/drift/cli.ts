@@ -1,15 +1,148 @@
 import type { Config } from '../config.js';
-import { EXIT_CODES } from '../errors.js';
+import { ConnectorError, EXIT_CODES } from '../errors.js';
 import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
 import type { CliIO } from '../cli.js';
-import type { Runtime } from '../run/runtime.js';
-import type { DriftCoordinator } from './coordinator.js';
+import { parse, requireConfig } from '../cli.js';
+import { createDocStore, type Runtime } from '../run/runtime.js';
+import { SchemaRegistry } from '../../state/schema-registry.js';
+import { createDriftCoordinator as createCoordinator, type DriftCoordinator } from './coordinator.js';
+import { mergeShapes } from './diff.js';
+import { describeType, type DriftAlert } from './types.js';
 
-export function createDriftCoordinator(_rt: Runtime, _log: Logger): DriftCoordinator | undefined {
-  return undefined;
+export function createDriftCoordinator(rt: Runtime, log: Logger): DriftCoordinator {
+  return createCoordinator({
+    registry: new SchemaRegistry(rt.schemaStore, rt.config.tenant_id),
+    tenantId: rt.config.tenant_id,
+    connectorId: rt.config.connector_id,
+    runId: rt.runId,
+    log,
+    clearNames: rt.config.privacy.clear_names,
+  });
 }
 
-export async function driftCommand(_args: string[], io: CliIO, _load: (f: string) => Config): Promise<number> {
-  io.stderr.write('drift: not implemented yet\n');
-  return EXIT_CODES.INTERNAL;
+const HELP = `Usage: tally-connector drift <list|show|accept|reject> --config FILE [options]
+
+  list    [--status open|evolved|accepted|rejected] [--stream ID] [--json]
+          the alerts, newest last
+  show    ID [--json]
+          one alert: the file, the registered version, and every change with before and after
+  accept  ID
+          register the file's shape as the entity's next schema version; a quarantined file is
+          ingested on the next run
+  reject  ID
+          close the alert; the quarantined file stays refused until its bytes change
+
+Severity: compatible (a reader of the old schema still works: new fields, new entities, widening
+such as integer → decimal, user-defined fields) or breaking (a required field removed, a value the
+old type cannot hold, a required field turning null). Each stream's policy (config drift.compatible
+and drift.breaking: evolve | alert | quarantine | fail) decides what happens to the file.`;
+
+export async function driftCommand(args: string[], io: CliIO, load: (f: string) => Config): Promise<number> {
+  const [sub, ...rest] = args;
+  if (!sub || sub === '--help' || sub === '-h') {
+    io.stdout.write(HELP + '\n');
+    return sub ? EXIT_CODES.OK : EXIT_CODES.CONFIG;
+  }
+  const { values, positionals } = parse('drift', rest, { status: { type: 'string' }, stream: { type: 'string' }, json: { type: 'boolean' } });
+  if (values.help) {
+    io.stdout.write(HELP + '\n');
+    return EXIT_CODES.OK;
+  }
+  const config = load(requireConfig('drift', values));
+  const store = await createDocStore(config.schema_registry, silentLogger);
+  const registry = new SchemaRegistry(store, config.tenant_id);
+  const color = Boolean(io.color);
+  const c = (code: number, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  try {
+    switch (sub) {
+      case 'list': {
+        let alerts = await registry.alerts();
+        if (typeof values.status === 'string') alerts = alerts.filter((a) => a.status === values.status);
+        if (typeof values.stream === 'string') alerts = alerts.filter((a) => a.stream_id === values.stream);
+        if (values.json) {
+          for (const a of alerts) io.stdout.write(JSON.stringify(a) + '\n');
+          return EXIT_CODES.OK;
+        }
+        if (!alerts.length) {
+          io.stdout.write('no drift alerts\n');
+          return EXIT_CODES.OK;
+        }
+        io.stdout.write(`${'ID'.padEnd(19)} ${'STATUS'.padEnd(9)} ${'SEVERITY'.padEnd(10)} ${'STREAM'.padEnd(24)} ${'ENTITY'.padEnd(30)} ${'CHANGES'.padEnd(8)} CREATED\n`);
+        for (const a of alerts) {
+          const sev = a.severity === 'breaking' ? c(31, a.severity.padEnd(10)) : c(33, a.severity.padEnd(10));
+          io.stdout.write(`${a.id.padEnd(19)} ${a.status.padEnd(9)} ${sev} ${a.stream_id.padEnd(24)} ${(a.kind === 'entity_added' ? '+' + a.entity : a.entity).padEnd(30)} ${String(a.changes.length).padEnd(8)} ${a.created_at}\n`);
+        }
+        return EXIT_CODES.OK;
+      }
+      case 'show': {
+        const a = await need(registry, positionals[0]);
+        if (values.json) {
+          io.stdout.write(JSON.stringify(a, null, 2) + '\n');
+          return EXIT_CODES.OK;
+        }
+        io.stdout.write(renderAlert(a, c) + '\n');
+        return EXIT_CODES.OK;
+      }
+      case 'accept': {
+        const a = await need(registry, positionals[0]);
+        if (a.status !== 'open') throw new ConnectorError('E_USAGE', `alert ${a.id} is ${a.status}; only open alerts can be accepted`);
+        const current = await registry.current(a.stream_id, a.entity);
+        const shape = current ? (current.version === a.base_version ? a.proposed : mergeShapes(current.shape, a.proposed)) : a.proposed;
+        const doc = await registry.register(a.stream_id, a.entity, shape, { reason: 'accept', alert_id: a.id });
+        await registry.putAlert({ ...a, status: 'accepted', resolved_version: doc.version, resolved_at: new Date().toISOString() });
+        io.stdout.write(`accepted ${a.id}: registered ${a.stream_id} / ${a.entity} version ${doc.version}. A file held by this alert is ingested on the next run.\n`);
+        return EXIT_CODES.OK;
+      }
+      case 'reject': {
+        const a = await need(registry, positionals[0]);
+        if (a.status !== 'open') throw new ConnectorError('E_USAGE', `alert ${a.id} is ${a.status}; only open alerts can be rejected`);
+        await registry.putAlert({ ...a, status: 'rejected', resolved_at: new Date().toISOString() });
+        io.stdout.write(`rejected ${a.id}: the file stays refused until its bytes change; the schema is unchanged.\n`);
+        return EXIT_CODES.OK;
+      }
+      default:
+        throw new ConnectorError('E_USAGE', `drift: unknown subcommand "${sub}"`, { hint: 'use list, show, accept or reject' });
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function need(registry: SchemaRegistry, id: string | undefined): Promise<DriftAlert> {
+  if (!id) throw new ConnectorError('E_USAGE', 'drift: the alert id is required (see `drift list`)');
+  const a = await registry.getAlert(id);
+  if (!a) throw new ConnectorError('E_USAGE', `drift: no alert ${id} (see \`drift list\`)`);
+  return a;
+}
+
+export function renderAlert(a: DriftAlert, c: (code: number, s: string) => string = (_n, s) => s): string {
+  const lines: string[] = [];
+  const sev = a.severity === 'breaking' ? c(31, 'breaking') : c(33, 'compatible');
+  lines.push(`${c(1, `Alert ${a.id}`)}  ${a.status}, ${sev}, action: ${a.action}`);
+  lines.push(`Stream ${a.stream_id}, entity ${a.entity}${a.kind === 'entity_added' ? ' (new entity)' : ''}`);
+  lines.push(`File ${a.file.file_id}${a.file.path ? ` (${a.file.path})` : ''}, sha256 ${a.file.sha256.slice(0, 16)}…, ${a.file.rows} rows`);
+  lines.push(`Registered version ${a.base_version || '(none)'}${a.resolved_version ? ` → version ${a.resolved_version}` : ''}; raised ${a.created_at} by run ${a.run_id}`);
+  if (a.renamed_from) lines.push(`Looks like a rename of ${a.renamed_from.entity}: ${a.renamed_from.shared_fields} of its ${a.renamed_from.of} fields are shared.`);
+  lines.push('');
+  if (a.changes.length) {
+    const w = Math.min(40, Math.max(...a.changes.map((x) => x.field.length)));
+    for (const ch of a.changes) {
+      const mark = ch.kind === 'added' ? c(32, '+ added  ') : ch.kind === 'removed' ? c(31, '- removed') : ch.kind === 'type_changed' ? c(33, '~ type   ') : c(33, '~ nulls  ');
+      const sevw = ch.severity === 'breaking' ? c(31, 'breaking') : 'compatible';
+      lines.push(`  ${mark} ${ch.field.padEnd(w)}  ${describeType(ch.before).padEnd(28)} → ${describeType(ch.after).padEnd(28)} ${sevw}: ${ch.why}`);
+    }
+  } else if (a.kind === 'entity_added') {
+    const fields = Object.entries(a.proposed).filter(([p]) => p.split('/').length === 2);
+    for (const [p, f] of fields.slice(0, 30)) lines.push(`  ${c(32, '+')} ${p.slice(1).padEnd(36)} ${describeType(f)}`);
+    if (fields.length > 30) lines.push(`  … ${fields.length - 30} more`);
+  }
+  lines.push('');
+  lines.push(a.message);
+  if (a.status === 'open') {
+    lines.push('');
+    lines.push(`Next: tally-connector drift accept ${a.id}   registers the new shape; a held file is ingested on the next run`);
+    lines.push(`      tally-connector drift reject ${a.id}   the held file stays refused until it changes`);
+  }
+  return lines.join('\n');
 }

@@ -20,16 +20,9 @@ export interface CsvHooks {
   /** Decide the entity from the header (and the file name, which the caller knows). */
   entityFor(header: string[]): string;
   reject(r: { reason: string; line: number; offset: number; ordinal: number; raw: string }): void;
-  /** Called once with the header and entity, before any row; may return an observer for the rows. */
-  onHeader?(columns: string[], kinds: ColumnKind[], entity: string): CsvObserver | undefined;
 }
 
-/** Receives, per emitted row, a class per column (see `ValueClass`). */
-export interface CsvObserver {
-  row(classes: Uint8Array, n: number): void;
-}
-
-/** Value classes seen by the observer (a lattice, see drift/infer.ts). */
+/** Classes of values, collected per column as a bit mask for schema inference (see drift/infer.ts). */
 export const enum ValueClass {
   Null = 0,
   Bool = 1,
@@ -63,14 +56,16 @@ export function columnKind(name: string): ColumnKind {
 
 export class CsvReader {
   private carry: Buffer | undefined;
-  private observer: CsvObserver | undefined;
+  /** Per column: bit (1 << ValueClass) for every class of value seen in emitted rows. */
+  masks = new Uint32Array(0);
+  /** Per column: the largest number of decimals seen. */
+  scales = new Uint8Array(0);
   private header: string[] | undefined;
   private keys: Buffer[] = [];
   private kinds: ColumnKind[] = [];
   private kindCodes = new Uint8Array(0);
   private entity = '';
   private readonly F: Int32Array;
-  private readonly classes: Uint8Array;
   /** Line (1-based) at the start of the next row. */
   private line = 1;
   /** Absolute byte offset of `carry`/current buffer start. */
@@ -84,11 +79,18 @@ export class CsvReader {
     private readonly opts: { delimiter: number; maxRowBytes: number; maxFields: number },
   ) {
     this.F = new Int32Array(3 * (opts.maxFields + 1));
-    this.classes = new Uint8Array(opts.maxFields + 1);
   }
 
   get columns(): string[] | undefined {
     return this.header;
+  }
+
+  get columnKinds(): ColumnKind[] {
+    return this.kinds;
+  }
+
+  get entityName(): string {
+    return this.entity;
   }
 
   feed(chunk: Buffer): void {
@@ -129,7 +131,8 @@ export class CsvReader {
     this.kindCodes = Uint8Array.from(this.kinds.map((k) => (k === 'text' ? 0 : k === 'bool' ? 1 : k === 'date' ? 2 : 3)));
     this.keys = names.map((n, i) => Buffer.from((i ? ',' : '{') + JSON.stringify(n) + ':'));
     this.entity = this.hooks.entityFor(names);
-    this.observer = this.hooks.onHeader?.(names, this.kinds, this.entity);
+    this.masks = new Uint32Array(names.length);
+    this.scales = new Uint8Array(names.length);
   }
 
   /** Parse complete rows of `b`; returns the number of bytes consumed. */
@@ -281,7 +284,8 @@ export class CsvReader {
     const F = this.F;
     const keys = this.keys;
     const kinds = this.kindCodes;
-    const cls = this.classes;
+    const masks = this.masks;
+    const scales = this.scales;
     const hashAt = w.beginRow(this.entity, this.line, this.ordinal);
     // Worst case: every byte escaped as \u00XX (6x), plus keys.
     const rowBytes = F[(nf - 1) * 3 + 1]! - F[0]!;
@@ -301,11 +305,11 @@ export class CsvReader {
       if (s === e) {
         if (t === 0 || kind !== 0) {
           o += NULL_BYTES.copy(out, o);
-          cls[i] = ValueClass.Null;
+          masks[i]! |= 1 << ValueClass.Null;
         } else {
           out[o++] = Q;
           out[o++] = Q;
-          cls[i] = ValueClass.Text;
+          masks[i]! |= 1 << ValueClass.Text;
         }
         continue;
       }
@@ -322,7 +326,11 @@ export class CsvReader {
           const n = out.write(json, o, 'utf8');
           for (let j = o; j < o + n; j++) h = Math.imul(h ^ (out[j] as number), FNV_PRIME);
           o += n;
-          cls[i] = v.cls;
+          masks[i]! |= 1 << v.cls;
+          if (v.cls === ValueClass.Decimal) {
+            const sc = scaleOfString(v.value as string);
+            if (sc > scales[i]!) scales[i] = sc;
+          }
           continue;
         }
         if (fast === 1 || fast === 2) {
@@ -330,7 +338,7 @@ export class CsvReader {
           const src = fast === 1 ? TRUE_BYTES : FALSE_BYTES;
           o += src.copy(out, o);
           h = Math.imul(h ^ fast, FNV_PRIME);
-          cls[i] = ValueClass.Bool;
+          masks[i]! |= 1 << ValueClass.Bool;
           continue;
         }
         // fast === 3 (date) or 4 (decimal) or 5 (integer): copy as a JSON string.
@@ -341,7 +349,11 @@ export class CsvReader {
           out[o++] = ch;
         }
         out[o++] = Q;
-        cls[i] = fast === 3 ? ValueClass.Date : fast === 5 ? ValueClass.Integer : ValueClass.Decimal;
+        if (fast === 4) {
+          masks[i]! |= 1 << ValueClass.Decimal;
+          const sc = scaleOfBytes(b, s, e);
+          if (sc > scales[i]!) scales[i] = sc;
+        } else masks[i]! |= 1 << (fast === 3 ? ValueClass.Date : ValueClass.Integer);
         continue;
       }
       // Text: copy with JSON escaping; classify for inference on the way.
@@ -384,13 +396,20 @@ export class CsvReader {
         }
       }
       out[o++] = Q;
-      cls[i] = other === 0 ? ValueClass.Integer : classifyText(b, s, e, digits);
+      if (other === 0) masks[i]! |= 1 << ValueClass.Integer;
+      else {
+        const c = classifyText(b, s, e, digits);
+        masks[i]! |= 1 << c;
+        if (c === ValueClass.Decimal) {
+          const sc = scaleOfBytes(b, s, e);
+          if (sc > scales[i]!) scales[i] = sc;
+        }
+      }
     }
     out[o++] = 0x7d; // }
     w.pos = o;
     w.endRow(hashAt, recStart, h);
     this.rows++;
-    this.observer?.row(cls, nf);
   }
 
   private keyLen = -1;
@@ -475,6 +494,16 @@ function normalise(kind: number, str: string): { value: unknown; cls: ValueClass
   if (str.trim() === '') return { value: null, cls: ValueClass.Null };
   const v = parseAmount(str);
   return v === undefined ? { value: str, cls: ValueClass.Text } : { value: v, cls: v.includes('.') ? ValueClass.Decimal : ValueClass.Integer };
+}
+
+function scaleOfBytes(b: Buffer, s: number, e: number): number {
+  for (let i = e - 1; i >= s; i--) if (b[i] === 46) return Math.min(255, e - i - 1);
+  return 0;
+}
+
+function scaleOfString(v: string): number {
+  const i = v.indexOf('.');
+  return i < 0 ? 0 : Math.min(255, v.length - i - 1);
 }
 
 /** The text of a field, with doubled quotes undone. */

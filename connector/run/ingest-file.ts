@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import type { Config, ResolvedStream } from '../config.js';
 import { ConnectorError, describePosition, fileError, isConnectorError } from '../errors.js';
 import { EnvelopeWriter } from '../envelope.js';
-import { CsvReader, type CsvObserver } from '../formats/csv.js';
+import { CsvReader, type ColumnKind } from '../formats/csv.js';
 import { isGzip, sniffBinary, TextDecoderStream8 } from '../formats/decode.js';
 import { TallyXmlReader } from '../formats/tally-xml.js';
 import type { Logger } from '../log.js';
@@ -16,12 +16,12 @@ import { csvEntity } from './entity.js';
 
 /** How records of one file are checked against, and feed, the schema registry (see drift/). */
 export interface SchemaSession {
-  /** Schema version an envelope of `entity` carries. */
+  /** Schema version an envelope of `entity` carries when it is written (the registered one). */
   version(entity: string): number;
   /** Observe one XML record. */
   observe(entity: string, record: Record<string, unknown>): void;
-  /** Observer for CSV rows of `entity` with these columns. */
-  csvObserver(entity: string, columns: string[]): CsvObserver | undefined;
+  /** The value classes the CSV parser collected for the file (once, at the end). */
+  csv(entity: string, columns: string[], kinds: ColumnKind[], masks: Uint32Array, scales: Uint8Array): void;
 }
 
 export interface IngestContext {
@@ -54,6 +54,10 @@ export interface PreparedFile {
   encoding: string;
   warnings: string[];
   schema: SchemaSession | undefined;
+  /** Pass the staged envelope lines through `fn` (null drops a line). */
+  rewrite(fn: (line: string) => string | null): Promise<void>;
+  /** Add a dead letter for a row withheld after the fact (a row failing its schema). */
+  deadLetter(rec: Pick<DeadLetterRecord, 'entity' | 'line' | 'ordinal' | 'reason' | 'raw'>): void;
   /** Make the staged output (and dead letters) visible. */
   commit(): Promise<{ uri: string; dead_letter_uri?: string }>;
   /** Throw the staged output away. */
@@ -177,7 +181,6 @@ export async function ingestFile(ctx: IngestContext, file: RemoteFile): Promise<
           },
           entityFor: (header) => (entity = stream.entity ?? csvEntity(file.key, header)),
           reject: (r) => dl.add({ ...dlBase(), entity, code: 'E_CSV_ROW', reason: r.reason, line: r.line, offset: r.offset, ordinal: r.ordinal, raw: r.raw }),
-          onHeader: (cols, _kinds, ent) => schema?.csvObserver(ent, cols),
         },
         { delimiter: (stream.csv?.delimiter ?? ',').charCodeAt(0), maxRowBytes: limits.max_row_bytes, maxFields: limits.max_fields },
       );
@@ -196,7 +199,10 @@ export async function ingestFile(ctx: IngestContext, file: RemoteFile): Promise<
       const tail = decoder.endUtf8();
       if (tail.length) csv.feed(tail);
       csv.end();
-      if (entity) entities[entity] = csv.rows;
+      if (entity) {
+        entities[entity] = csv.rows;
+        schema?.csv(entity, csv.columns ?? [], csv.columnKinds, csv.masks, csv.scales);
+      }
     } else {
       writer = makeWriter();
       let ordinal = 0;
@@ -250,6 +256,10 @@ export async function ingestFile(ctx: IngestContext, file: RemoteFile): Promise<
     encoding: encodingNote,
     warnings,
     schema,
+    rewrite: (fn) => output.rewrite(fn),
+    deadLetter(rec) {
+      dl.add({ ...dlBase(), code: 'E_SCHEMA', ...rec });
+    },
     async commit() {
       const dlUri = await dl.commit(sha256);
       const r = await output.commit(sha256);

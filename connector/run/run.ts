@@ -9,7 +9,7 @@ import { checkpointUri, type FileEntry, type StreamState } from '../../state/sta
 import { describeError, ingestFile, toReadError, type PreparedFile, type SchemaSession } from './ingest-file.js';
 import { planRun, type PlanItem } from './plan.js';
 import { createSinks, type Runtime } from './runtime.js';
-import type { DriftCoordinator } from '../drift/coordinator.js';
+import type { DriftCoordinator, DriftOutcome } from '../drift/coordinator.js';
 
 export interface FileReport {
   stream_id: string;
@@ -133,6 +133,13 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
 
   let items: PlanItem[];
   try {
+    if (drift) {
+      try {
+        await drift.init(config.streams);
+      } catch (e) {
+        throw new ConnectorError('E_STATE', `the schema registry could not be read: ${errorMessage(e)}`, { cause: e });
+      }
+    }
     items = await planRun(
       rt.source,
       config.streams,
@@ -269,12 +276,18 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     }
 
     // Drift gate: compare the file's inferred shape with the registry and apply the stream's policy.
-    let driftOutcome: Awaited<ReturnType<DriftCoordinator['decide']>> | undefined;
+    let driftOutcome: DriftOutcome | undefined;
     if (drift && prepared.schema) {
-      driftOutcome = await drift.decide(stream, item, prepared, opts.mode);
+      try {
+        driftOutcome = await drift.decide(stream, item, prepared, opts.mode);
+      } catch (e) {
+        await prepared.abort().catch(() => {});
+        const ce = isConnectorError(e) ? e : new ConnectorError('E_STATE', `the schema registry failed: ${errorMessage(e)}`, { cause: e, retryable: true });
+        await fail(item, fileId, ce, prepared.sha256);
+        return;
+      }
       summary.drift_alerts += driftOutcome.alerts.length;
       for (const a of driftOutcome.alerts) await message({ type: 'DRIFT_ALERT', alert: a });
-      summary.rows_rejected += driftOutcome.rejectedRows;
       if (driftOutcome.action === 'quarantine' || driftOutcome.action === 'fail') {
         await prepared.abort();
         if (driftOutcome.action === 'fail') {
@@ -297,7 +310,6 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       await fail(item, fileId, new ConnectorError('E_SINK', `the sink could not deliver the output: ${errorMessage(e)}`, { cause: e, retryable: true }), prepared.sha256);
       return;
     }
-    if (driftOutcome) await drift!.afterDelivery(driftOutcome, opts.mode);
     summary.files_processed++;
     summary.rows_emitted += prepared.rows;
     summary.rows_rejected += prepared.rows_rejected;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { createInterface } from 'node:readline';
 import { ConnectorError } from '../errors.js';
 import type { OutputTarget, Sink, StagedOutput } from './sink.js';
 
@@ -23,6 +24,39 @@ async function stageFile(stagingDir: string, finalPath: (sha: string) => string,
         off += bytesWritten;
       }
       bytes += chunk.length;
+    },
+    async rewrite(fn: (line: string) => string | null) {
+      if (!fh) throw new ConnectorError('E_SINK', 'rewrite after commit/abort');
+      await fh.close();
+      fh = undefined;
+      const tmp2 = tmp + '.rw';
+      const out = await open(tmp2, 'w', 0o600);
+      try {
+        let parts: string[] = [];
+        let size = 0;
+        bytes = 0;
+        const flush = async () => {
+          if (!parts.length) return;
+          const b = Buffer.from(parts.join(''));
+          parts = [];
+          size = 0;
+          bytes += b.length;
+          await out.write(b);
+        };
+        const rl = createInterface({ input: createReadStream(tmp, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+        for await (const line of rl) {
+          const r = fn(line);
+          if (r === null) continue;
+          parts.push(r + '\n');
+          size += r.length;
+          if (size > 4 << 20) await flush();
+        }
+        await flush();
+      } finally {
+        await out.close();
+      }
+      await rename(tmp2, tmp);
+      fh = await open(tmp, 'a', 0o600);
     },
     async commit(sha256: string) {
       if (!fh) throw new ConnectorError('E_SINK', 'commit after commit/abort');

@@ -5,6 +5,11 @@
  */
 export interface StagedOutput {
   write(chunk: Buffer): Promise<void>;
+  /**
+   * Pass every staged line through `fn` (return the line, a replacement, or null to drop it).
+   * Used when the drift gate must restamp schema versions or withhold rows after a file was read.
+   */
+  rewrite(fn: (line: string) => string | null): Promise<void>;
   /** Make the output visible; returns where it went. `sha256` names the file version. */
   commit(sha256: string): Promise<{ uri: string; bytes: number }>;
   abort(): Promise<void>;

@@ -125,11 +125,12 @@ export function setLeaf(rec: Record<string, unknown>, tag: string, key: string, 
     default:
       break;
   }
-  // Generic: Tally's number formatting (a leading space), else text as written.
+  // Generic: Tally's number formatting (a leading space) is trimmed, but the value stays text: the
+  // TallyConnector dialect writes the same numbers without the space, and a field's JSON type must
+  // not depend on which tool exported the file. Known numeric tags are typed above.
   if (text.charCodeAt(0) === 32) {
-    const i = parseInteger(text);
-    if (i !== undefined) {
-      put(rec, key, i);
+    if (/^ +-?\d+(\.\d+)?$/.test(text)) {
+      put(rec, key, text.trim());
       return;
     }
     const q = parseQuantity(text);
@@ -212,4 +213,28 @@ function isBlankText(s: string): boolean {
     if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
   }
   return true;
+}
+
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The logical type of a normalised string value, from its field name (the same rule that produced
+ * it): an amount field holding a plain decimal is a decimal, a date field holding an ISO date is a
+ * date, anything else is text. Numbers and booleans are typed by JSON already.
+ */
+export function logicalTypeOf(key: string, value: string): 'decimal' | 'date' | 'string' {
+  if (key.endsWith('_unit') || key.endsWith('_currency') || key.includes('@') || key === 'udf') return 'string';
+  const kind = kindOf(key.toUpperCase());
+  switch (kind) {
+    case 'amount':
+    case 'quantity':
+    case 'rate':
+    case 'integer':
+      return PLAIN_DECIMAL.test(value) ? 'decimal' : 'string';
+    case 'date':
+      return ISO_DATE.test(value) ? 'date' : 'string';
+    default:
+      return 'string';
+  }
 }

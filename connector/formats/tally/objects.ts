@@ -1,4 +1,4 @@
-import { parseAmount, parseBoolean, cleanTallyText } from '../values.js';
+import { parseAmount, parseBoolean, parseDate, parseInteger, cleanTallyText } from '../values.js';
 import { fieldKey, put, setLeaf } from './fields.js';
 import { decodeEntities } from '../xml-tokenizer.js';
 
@@ -107,43 +107,38 @@ export function convert(node: XNode, opts: ConvertOptions = {}): Record<string, 
   return rec;
 }
 
-/** `X.LIST` elements: each is one item of list `x`. Whitespace-only lists are left out. */
+/**
+ * `X.LIST` elements: each is one item of the list, kept under the tag's own name in lower case
+ * (`languagename.list`), so a list and a scalar of the same base name never share a field.
+ * Typed scalar lists (`OLDAUDITENTRYIDS.LIST TYPE="Number"`, or items named like the list) hold
+ * values; address lists are joined into the text of `address` (one line per item).
+ * Whitespace-only lists are left out.
+ */
 function addList(rec: Record<string, unknown>, c: XNode): void {
-  let key = fieldKey(c.name.slice(0, -5));
-  if (key in rec && !Array.isArray(rec[key])) key += '_list';
+  const key = fieldKey(c.name);
+  const base = c.name.slice(0, -5);
   const kids = c.children;
   if (!kids || kids.length === 0) {
-    // Whitespace-only or text-only list element.
     if (c.text !== null && c.text.trim() !== '') appendList(rec, key, [cleanTallyText(decodeEntities(c.text))]);
     return;
   }
-  // A typed scalar list (`OLDAUDITENTRYIDS.LIST TYPE="Number"`, `ADDRESS.LIST`, `NAME.LIST`):
-  // all children are leaves of one name.
-  const first = kids[0]!.name;
-  let scalar = !first.endsWith('.LIST') && !first.startsWith('UDF:');
+  const typed = c.attrs?.['TYPE'];
+  let scalar = typed !== undefined || kids.every((k) => k.name === base);
+  if (scalar) for (const k of kids) if (k.children) scalar = false;
   if (scalar) {
-    for (const k of kids) {
-      if (k.children || k.name !== first) {
-        scalar = false;
-        break;
-      }
-    }
-  }
-  if (scalar) {
-    const type = c.attrs?.['TYPE'];
     const tmp: Record<string, unknown> = {};
     const values: unknown[] = [];
     for (const k of kids) {
-      setLeaf(tmp, k.name, 'v', k.text === null ? null : decodeEntities(k.text), type ?? k.attrs?.['TYPE']);
+      setLeaf(tmp, k.name, 'v', k.text === null ? null : decodeEntities(k.text), typed ?? k.attrs?.['TYPE']);
       values.push(tmp['v']);
       delete tmp['v'];
       delete tmp['v_unit'];
     }
-    if (SCALAR_JOIN.test(first)) {
+    if (SCALAR_JOIN.test(base)) {
       const lines = values.filter((v) => v !== null && v !== '').map(String);
-      const joined = lines.join('\n');
-      const prev = rec[key];
-      rec[key] = typeof prev === 'string' && prev ? prev + '\n' + joined : lines.length ? joined : (prev ?? null);
+      const k = fieldKey(base);
+      const prev = rec[k];
+      rec[k] = typeof prev === 'string' && prev ? prev + (lines.length ? '\n' + lines.join('\n') : '') : lines.length ? lines.join('\n') : (prev ?? null);
       return;
     }
     appendList(rec, key, values);
@@ -228,6 +223,17 @@ function addStructured(rec: Record<string, unknown>, c: XNode, key: string): voi
   if (base !== undefined && kids.every((k) => !k.children && (k.name === 'BASERATE' || k.name === 'FOREXRATE' || k.name === 'UNIT'))) {
     put(rec, key, base === '' ? null : (parseAmount(base) ?? base));
     put(rec, key + '_unit', txt('UNIT') || null);
+    return;
+  }
+  // Due dates and credit periods: <BILLCREDITPERIOD><DUEONDATE>..</DUEONDATE><INDAYS>60</INDAYS><INTEXT>60 Days</INTEXT>
+  // are written natively as <BILLCREDITPERIOD JD=".." P="60 Days">60 Days</BILLCREDITPERIOD>: keep the text as the value.
+  const intext = txt('INTEXT');
+  if (intext !== undefined && kids.every((k) => !k.children && (k.name === 'INTEXT' || k.name === 'INDAYS' || k.name === 'DUEONDATE'))) {
+    put(rec, key, intext === '' ? null : intext);
+    const due = txt('DUEONDATE');
+    if (due !== undefined) put(rec, key + '_dueondate', parseDate(due) ?? (due === '' ? null : due));
+    const days = txt('INDAYS');
+    if (days !== undefined) put(rec, key + '_indays', days === '' ? null : (parseInteger(days) ?? days));
     return;
   }
   put(rec, key, convert(c));

@@ -1,0 +1,108 @@
+import type { DocStore } from './docstore.js';
+import type { DriftAlert, Shape } from '../connector/drift/types.js';
+import { toJsonSchema } from '../connector/drift/infer.js';
+
+/**
+ * The schema registry: per tenant / stream / entity, numbered versions of the inferred shape (with
+ * the JSON Schema it corresponds to, readable and usable by ajv), plus the drift alerts raised
+ * against them. Built on a DocStore, so it has the same local-folder and S3 backends as the state.
+ *
+ * Layout:
+ *   <tenant>/streams/<stream>/entities/<entity>/current        {"version": N}
+ *   <tenant>/streams/<stream>/entities/<entity>/v/000001        the version documents
+ *   <tenant>/alerts/<alert id>                                  drift alerts
+ */
+export interface SchemaVersion {
+  schema_version_doc: 1;
+  tenant_id: string;
+  stream_id: string;
+  entity: string;
+  version: number;
+  shape: Shape;
+  json_schema: Record<string, unknown>;
+  registered_at: string;
+  reason: 'first_file' | 'evolve' | 'accept';
+  run_id?: string;
+  file_id?: string;
+  alert_id?: string;
+}
+
+const pad = (n: number) => String(n).padStart(6, '0');
+
+export class SchemaRegistry {
+  constructor(
+    readonly store: DocStore,
+    readonly tenantId: string,
+  ) {}
+
+  private entityBase(streamId: string, entity: string): string {
+    return `${this.tenantId}/streams/${streamId}/entities/${entity}`;
+  }
+
+  async current(streamId: string, entity: string): Promise<SchemaVersion | undefined> {
+    const cur = await this.store.get<{ version: number }>(`${this.entityBase(streamId, entity)}/current`);
+    if (!cur) return undefined;
+    return this.store.get<SchemaVersion>(`${this.entityBase(streamId, entity)}/v/${pad(cur.version)}`);
+  }
+
+  async version(streamId: string, entity: string, version: number): Promise<SchemaVersion | undefined> {
+    return this.store.get<SchemaVersion>(`${this.entityBase(streamId, entity)}/v/${pad(version)}`);
+  }
+
+  /** Current versions of every entity of a stream. */
+  async entities(streamId: string): Promise<Map<string, SchemaVersion>> {
+    const keys = await this.store.list(`${this.tenantId}/streams/${streamId}/entities/`);
+    const out = new Map<string, SchemaVersion>();
+    const names = new Set<string>();
+    for (const k of keys) {
+      const m = /\/entities\/([^/]+)\/current$/.exec(k);
+      if (m) names.add(m[1]!);
+    }
+    await Promise.all(
+      [...names].map(async (e) => {
+        const v = await this.current(streamId, e);
+        if (v) out.set(e, v);
+      }),
+    );
+    return out;
+  }
+
+  async streams(): Promise<string[]> {
+    const keys = await this.store.list(`${this.tenantId}/streams/`);
+    return [...new Set(keys.map((k) => k.split('/')[2]!).filter(Boolean))].sort();
+  }
+
+  /** Register a new version after the current one; returns it. */
+  async register(streamId: string, entity: string, shape: Shape, meta: Pick<SchemaVersion, 'reason' | 'run_id' | 'file_id' | 'alert_id'>): Promise<SchemaVersion> {
+    const cur = await this.store.get<{ version: number }>(`${this.entityBase(streamId, entity)}/current`);
+    const version = (cur?.version ?? 0) + 1;
+    const doc: SchemaVersion = {
+      schema_version_doc: 1,
+      tenant_id: this.tenantId,
+      stream_id: streamId,
+      entity,
+      version,
+      shape,
+      json_schema: toJsonSchema(shape, `${streamId} / ${entity} v${version}`),
+      registered_at: new Date().toISOString(),
+      ...Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined)),
+    } as SchemaVersion;
+    await this.store.put(`${this.entityBase(streamId, entity)}/v/${pad(version)}`, doc);
+    await this.store.put(`${this.entityBase(streamId, entity)}/current`, { version, updated_at: doc.registered_at });
+    return doc;
+  }
+
+  async putAlert(alert: DriftAlert): Promise<void> {
+    await this.store.put(`${this.tenantId}/alerts/${alert.id}`, alert);
+  }
+
+  async getAlert(id: string): Promise<DriftAlert | undefined> {
+    if (!/^[a-z0-9-]{1,64}$/.test(id)) return undefined;
+    return this.store.get<DriftAlert>(`${this.tenantId}/alerts/${id}`);
+  }
+
+  async alerts(): Promise<DriftAlert[]> {
+    const all = await this.store.getAll<DriftAlert>(`${this.tenantId}/alerts/`);
+    return all.map(([, a]) => a).sort((x, y) => (x.created_at < y.created_at ? -1 : x.created_at > y.created_at ? 1 : x.id < y.id ? -1 : 1));
+  }
+}
