@@ -38,6 +38,8 @@ export class EnvelopeWriter {
   private emittedAt = '';
   private lastTick = 0;
   private readonly idHead: Buffer;
+  private spare: Buffer | undefined;
+  private pending: Promise<void> | undefined;
   private readonly mid: Buffer;
   private readonly close: Buffer;
 
@@ -84,7 +86,7 @@ export class EnvelopeWriter {
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const nb = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n + (1 << 20)));
-    this.buf.copy(nb, 0, 0, this.pos);
+    nb.set(this.buf.subarray(0, this.pos), 0);
     this.buf = nb;
   }
 
@@ -98,19 +100,23 @@ export class EnvelopeWriter {
     this.ensure(p.length + 96);
     const b = this.buf;
     let o = this.pos;
-    o += p.copy(b, o);
-    o += b.write(String(ordinal), o, 'latin1');
+    b.set(p, o);
+    o += p.length;
+    o = writeUint(b, o, ordinal);
     if (line !== undefined) {
-      o += b.write(',"line":', o, 'latin1');
-      o += b.write(String(line), o, 'latin1');
+      b.set(LINE_KEY, o);
+      o += LINE_KEY.length;
+      o = writeUint(b, o, line);
     }
     b[o++] = 0x7d; // }
-    o += this.idHead.copy(b, o);
-    o += b.write(String(ordinal), o, 'latin1');
+    b.set(this.idHead, o);
+    o += this.idHead.length;
+    o = writeUint(b, o, ordinal);
     b[o++] = 0x2e; // .
     const hashAt = o;
     o += 8;
-    o += this.mid.copy(b, o);
+    b.set(this.mid, o);
+    o += this.mid.length;
     this.pos = o;
     return hashAt;
   }
@@ -129,7 +135,8 @@ export class EnvelopeWriter {
       h >>>= 4;
     }
     this.ensure(this.close.length);
-    this.pos += this.close.copy(this.buf, this.pos);
+    this.buf.set(this.close, this.pos);
+    this.pos += this.close.length;
     this.rows++;
   }
 
@@ -147,11 +154,47 @@ export class EnvelopeWriter {
     return this.pos >= FLUSH_AT;
   }
 
+  /**
+   * Hand the buffered bytes to the sink. Double-buffered: the sink writes one buffer while the
+   * parser fills the other, so parsing and I/O overlap; a flush waits for the previous write only.
+   */
   async flush(): Promise<void> {
+    if (this.pending) await this.pending;
+    this.pending = undefined;
     if (this.pos === 0) return;
-    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    const out = this.buf.subarray(0, this.pos);
     this.bytesOut += this.pos;
+    const spare = this.spare;
+    this.spare = this.buf;
+    this.buf = spare && spare.length >= FLUSH_AT ? spare : Buffer.allocUnsafe(this.spare.length);
     this.pos = 0;
-    await this.sink(out);
+    const p = this.sink(out);
+    p.catch(() => {}); // observed by the next flush/drain; never an unhandled rejection
+    this.pending = p;
   }
+
+  /** Flush and wait until every byte has reached the sink. */
+  async drain(): Promise<void> {
+    await this.flush();
+    if (this.pending) await this.pending;
+    this.pending = undefined;
+  }
+}
+
+const LINE_KEY = Buffer.from(',"line":');
+
+/** Decimal digits of a non-negative integer, written in place (no string allocation). */
+function writeUint(b: Buffer, o: number, n: number): number {
+  if (n < 10) {
+    b[o] = 48 + n;
+    return o + 1;
+  }
+  let digits = 1;
+  for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+  let i = o + digits - 1;
+  for (let t = n; i >= o; i--) {
+    b[i] = 48 + (t % 10);
+    t = Math.floor(t / 10);
+  }
+  return o + digits;
 }

@@ -20,6 +20,8 @@ export interface CsvHooks {
   /** Decide the entity from the header (and the file name, which the caller knows). */
   entityFor(header: string[]): string;
   reject(r: { reason: string; line: number; offset: number; ordinal: number; raw: string }): void;
+  /** True when the entity's text columns are declared text (a known loader table): no need to classify them. */
+  declaredText?(entity: string): boolean;
 }
 
 /** Classes of values, collected per column as a bit mask for schema inference (see drift/infer.ts). */
@@ -36,7 +38,6 @@ const Q = 34;
 const CR = 13;
 const LF = 10;
 const HEX = Buffer.from('0123456789abcdef');
-const NULL_BYTES = Buffer.from('null');
 const TRUE_BYTES = Buffer.from('true');
 const FALSE_BYTES = Buffer.from('false');
 // 1 where a byte needs escaping inside a JSON string.
@@ -55,7 +56,10 @@ export function columnKind(name: string): ColumnKind {
 }
 
 export class CsvReader {
-  private carry: Buffer | undefined;
+  private work: Buffer = Buffer.allocUnsafe(1 << 21);
+  private carryLen = 0;
+  /** Per column: classify text values for inference (not needed where the column is declared text). */
+  private classify = new Uint8Array(0);
   /** Per column: bit (1 << ValueClass) for every class of value seen in emitted rows. */
   masks = new Uint32Array(0);
   /** Per column: the largest number of decimals seen. */
@@ -95,20 +99,37 @@ export class CsvReader {
 
   feed(chunk: Buffer): void {
     let b: Buffer;
-    if (this.carry && this.carry.length) b = Buffer.concat([this.carry, chunk]);
-    else b = chunk;
+    const carry = this.carryLen;
+    if (carry) {
+      // Append to the partial row in a reused work buffer (no allocation per chunk).
+      const need = carry + chunk.length;
+      if (this.work.length < need) {
+        const nb = Buffer.allocUnsafe(Math.max(need, this.work.length * 2));
+        nb.set(this.work.subarray(0, carry), 0);
+        this.work = nb;
+      }
+      this.work.set(chunk, carry);
+      b = this.work.subarray(0, need);
+    } else b = chunk;
     const used = this.parse(b, false);
     const rest = b.length - used;
     if (rest > this.opts.maxRowBytes) {
       throw fileError('E_LIMIT', `a CSV row longer than ${this.opts.maxRowBytes} bytes (an unterminated quoted field?)`, { line: this.line, offset: this.base + used });
     }
-    this.carry = rest ? Buffer.from(b.subarray(used)) : undefined;
+    if (rest) {
+      if (b === this.work) this.work.copyWithin(0, used, b.length);
+      else {
+        if (this.work.length < rest) this.work = Buffer.allocUnsafe(Math.max(rest * 2, 1 << 21));
+        this.work.set(b.subarray(used), 0);
+      }
+    }
+    this.carryLen = rest;
     this.base += used;
   }
 
   end(): void {
-    const b = this.carry ?? Buffer.alloc(0);
-    this.carry = undefined;
+    const b = this.work.subarray(0, this.carryLen);
+    this.carryLen = 0;
     if (b.length) this.parse(b, true);
     if (!this.header) throw fileError('E_FILE_EMPTY', 'the CSV file has no header row', { line: 1 });
   }
@@ -133,6 +154,8 @@ export class CsvReader {
     this.entity = this.hooks.entityFor(names);
     this.masks = new Uint32Array(names.length);
     this.scales = new Uint8Array(names.length);
+    const declared = this.hooks.declaredText?.(this.entity) ?? false;
+    this.classify = Uint8Array.from(this.kinds.map((k) => (k === 'text' && declared ? 0 : 1)));
   }
 
   /** Parse complete rows of `b`; returns the number of bytes consumed. */
@@ -286,6 +309,7 @@ export class CsvReader {
     const kinds = this.kindCodes;
     const masks = this.masks;
     const scales = this.scales;
+    const classify = this.classify;
     const hashAt = w.beginRow(this.entity, this.line, this.ordinal);
     // Worst case: every byte escaped as \u00XX (6x), plus keys.
     const rowBytes = F[(nf - 1) * 3 + 1]! - F[0]!;
@@ -296,7 +320,8 @@ export class CsvReader {
     let h = FNV_OFFSET;
     for (let i = 0; i < nf; i++) {
       const k = keys[i]!;
-      o += k.copy(out, o);
+      out.set(k, o);
+      o += k.length;
       const s = F[i * 3]!;
       const e = F[i * 3 + 1]!;
       const t = F[i * 3 + 2]!;
@@ -304,7 +329,11 @@ export class CsvReader {
       h = Math.imul(h ^ 0xff, FNV_PRIME);
       if (s === e) {
         if (t === 0 || kind !== 0) {
-          o += NULL_BYTES.copy(out, o);
+          out[o] = 110; // null
+          out[o + 1] = 117;
+          out[o + 2] = 108;
+          out[o + 3] = 108;
+          o += 4;
           masks[i]! |= 1 << ValueClass.Null;
         } else {
           out[o++] = Q;
@@ -336,7 +365,8 @@ export class CsvReader {
         if (fast === 1 || fast === 2) {
           // booleans
           const src = fast === 1 ? TRUE_BYTES : FALSE_BYTES;
-          o += src.copy(out, o);
+          out.set(src, o);
+          o += src.length;
           h = Math.imul(h ^ fast, FNV_PRIME);
           masks[i]! |= 1 << ValueClass.Bool;
           continue;
@@ -356,8 +386,22 @@ export class CsvReader {
         } else masks[i]! |= 1 << (fast === 3 ? ValueClass.Date : ValueClass.Integer);
         continue;
       }
-      // Text: copy with JSON escaping; classify for inference on the way.
+      // Text: copy with JSON escaping (and, for undeclared columns, classify for inference).
       out[o++] = Q;
+      if (classify[i] === 0) {
+        for (let j = s; j < e; j++) {
+          const ch = b[j]!;
+          h = Math.imul(h ^ ch, FNV_PRIME);
+          if (ESC[ch] === 0) out[o++] = ch;
+          else {
+            o = escapeByte(out, o, ch);
+            if (ch === Q && t === 2) j++; // the second quote of a doubled pair
+          }
+        }
+        out[o++] = Q;
+        masks[i]! |= 1 << ValueClass.Text;
+        continue;
+      }
       let digits = 0;
       let other = 0;
       for (let j = s; j < e; j++) {
@@ -370,30 +414,8 @@ export class CsvReader {
           continue;
         }
         other++;
-        if (ch === Q) {
-          out[o++] = 92;
-          out[o++] = Q;
-          if (t === 2) j++; // doubled quote inside a quoted field
-        } else if (ch === 92) {
-          out[o++] = 92;
-          out[o++] = 92;
-        } else if (ch === LF) {
-          out[o++] = 92;
-          out[o++] = 110;
-        } else if (ch === CR) {
-          out[o++] = 92;
-          out[o++] = 114;
-        } else if (ch === 9) {
-          out[o++] = 92;
-          out[o++] = 116;
-        } else {
-          out[o++] = 92;
-          out[o++] = 117;
-          out[o++] = 48;
-          out[o++] = 48;
-          out[o++] = HEX[ch >> 4]!;
-          out[o++] = HEX[ch & 15]!;
-        }
+        o = escapeByte(out, o, ch);
+        if (ch === Q && t === 2) j++;
       }
       out[o++] = Q;
       if (other === 0) masks[i]! |= 1 << ValueClass.Integer;
@@ -416,6 +438,35 @@ export class CsvReader {
   private keyBytes(): number {
     if (this.keyLen < 0) this.keyLen = this.keys.reduce((a, k) => a + k.length, 0);
     return this.keyLen;
+  }
+}
+
+/** Write the JSON escape of byte `ch` at `o`; returns the new offset. */
+function escapeByte(out: Buffer, o: number, ch: number): number {
+  out[o++] = 92;
+  switch (ch) {
+    case Q:
+      out[o++] = Q;
+      return o;
+    case 92:
+      out[o++] = 92;
+      return o;
+    case LF:
+      out[o++] = 110;
+      return o;
+    case CR:
+      out[o++] = 114;
+      return o;
+    case 9:
+      out[o++] = 116;
+      return o;
+    default:
+      out[o++] = 117;
+      out[o++] = 48;
+      out[o++] = 48;
+      out[o++] = HEX[ch >> 4]!;
+      out[o++] = HEX[ch & 15]!;
+      return o;
   }
 }
 

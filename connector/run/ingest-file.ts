@@ -12,7 +12,7 @@ import type { Sink } from '../sinks/sink.js';
 import type { RemoteFile, Source } from '../sources/source.js';
 import { ARCHIVE_MESSAGE } from '../sources/match.js';
 import { DeadLetters, type DeadLetterRecord } from './dead-letter.js';
-import { csvEntity } from './entity.js';
+import { LOADER_TABLES, csvEntity } from './entity.js';
 
 /** How records of one file are checked against, and feed, the schema registry (see drift/). */
 export interface SchemaSession {
@@ -180,6 +180,7 @@ export async function ingestFile(ctx: IngestContext, file: RemoteFile): Promise<
             return writer!;
           },
           entityFor: (header) => (entity = stream.entity ?? csvEntity(file.key, header)),
+          declaredText: (e) => e in LOADER_TABLES,
           reject: (r) => dl.add({ ...dlBase(), entity, code: 'E_CSV_ROW', reason: r.reason, line: r.line, offset: r.offset, ordinal: r.ordinal, raw: r.raw }),
         },
         { delimiter: (stream.csv?.delimiter ?? ',').charCodeAt(0), maxRowBytes: limits.max_row_bytes, maxFields: limits.max_fields },
@@ -233,9 +234,10 @@ export async function ingestFile(ctx: IngestContext, file: RemoteFile): Promise<
       xml.end();
       if (xml.objects.size === 0) warnings.push('no Tally objects found (not an Import Data envelope, a collection response or a TallyConnector export?)');
     }
-    await writer.flush();
+    await writer.drain();
     await dl.flush();
   } catch (e) {
+    await writer?.drain().catch(() => {});
     await output.abort().catch(() => {});
     await dl.abort().catch(() => {});
     if (isConnectorError(e)) throw e;
