@@ -17,6 +17,7 @@ export interface S3SourceConfig {
   allow_http_for_local_development?: boolean;
   page_size?: number;
   max_attempts?: number;
+  retry_mode?: 'standard' | 'adaptive';
   settle_seconds?: number;
 }
 export interface SftpSourceConfig {
@@ -48,6 +49,8 @@ export interface S3StoreConfig {
   force_path_style?: boolean;
   allow_http_for_local_development?: boolean;
   kms_key_id?: string;
+  max_attempts?: number;
+  retry_mode?: 'standard' | 'adaptive';
 }
 export type StoreConfig = LocalStoreConfig | S3StoreConfig;
 

@@ -136,16 +136,16 @@ export class XmlTokenizer {
       } else {
         let gt = s.indexOf('>', lt + 1);
         if (gt < 0) break;
-        // A '>' inside a quoted attribute value does not end the tag.
-        if (s.indexOf('"', lt) < gt || s.indexOf("'", lt) < gt) {
-          gt = tagEnd(s, lt + 1);
-          if (gt < 0) break;
-        }
         let e = lt + 1;
         while (e < gt) {
           const ch = s.charCodeAt(e);
           if (ch === 32 || ch === 47 || ch === 10 || ch === 13 || ch === 9) break;
           e++;
+        }
+        // A '>' inside a quoted attribute value does not end the tag (only tags with attributes).
+        if (e < gt && hasQuote(s, e, gt)) {
+          gt = tagEnd(s, e);
+          if (gt < 0) break;
         }
         const name = s.slice(lt + 1, e);
         if (name.length === 0) {
@@ -185,6 +185,14 @@ function isBlank(s: string, from: number, to: number): boolean {
     if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
   }
   return true;
+}
+
+function hasQuote(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34 || c === 39) return true;
+  }
+  return false;
 }
 
 function tagEnd(s: string, from: number): number {

@@ -17,12 +17,14 @@ export async function runCheck(config: Config, log: Logger, io: CliIO): Promise<
     steps.push({ step, ok, detail });
     io.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${step.padEnd(10)} ${detail}\n`);
   };
+  const explain = (e: unknown) => (isConnectorError(e) ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : errorMessage(e));
   let source;
   try {
     source = await createSource(config, log);
   } catch (e) {
-    say('configure', false, errorMessage(e));
-    return EXIT_CODES.SOURCE_UNAVAILABLE;
+    // A bad endpoint, a missing key file or environment variable: the config is wrong, nothing was contacted.
+    say('configure', false, explain(e));
+    return isConnectorError(e) && e.code === 'E_CONFIG' ? EXIT_CODES.CONFIG : EXIT_CODES.SOURCE_UNAVAILABLE;
   }
   try {
     const files: RemoteFile[] = [];
@@ -32,11 +34,12 @@ export async function runCheck(config: Config, log: Logger, io: CliIO): Promise<
         if (files.length >= 100_000) break;
       }
     } catch (e) {
-      say('connect', false, isConnectorError(e) ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : errorMessage(e));
-      return EXIT_CODES.SOURCE_UNAVAILABLE;
+      say('connect', false, explain(e));
+      return isConnectorError(e) && e.code === 'E_CONFIG' ? EXIT_CODES.CONFIG : EXIT_CODES.SOURCE_UNAVAILABLE;
     }
     say('connect', true, `connected to ${source.rootUri}`);
-    say('list', true, `${files.length} file(s) under the landing root`);
+    const young = source.settleMs > 0 ? files.filter((f) => Date.now() - f.mtimeMs < source.settleMs).length : 0;
+    say('list', true, `${files.length} file(s) under the landing root${young ? `, ${young} still settling (modified less than ${Math.round(source.settleMs / 1000)} s ago; a run leaves them pending)` : ''}`);
     const matchers = config.streams.map((s) => ({ id: s.id, m: compileMatcher(s.patterns) }));
     let pick: RemoteFile | undefined;
     for (const { id, m } of matchers) {
@@ -58,7 +61,9 @@ export async function runCheck(config: Config, log: Logger, io: CliIO): Promise<
       rs.destroy();
       say('open', true, `read ${Math.min(got, 4096)} byte(s) of ${config.privacy.clear_names ? pick.key : 'one matching file'}`);
     } catch (e) {
-      say('open', false, isConnectorError(e) ? e.message : errorMessage(e));
+      const what = config.privacy.clear_names ? pick.key : 'one matching file';
+      if (isConnectorError(e) && e.code === 'E_VANISHED') say('open', false, `${what} vanished between listing and opening; run check again`);
+      else say('open', false, `cannot read ${what}: ${explain(e)}`);
       return EXIT_CODES.SOURCE_UNAVAILABLE;
     }
     return steps.every((s) => s.ok || s.step === 'match') ? EXIT_CODES.OK : EXIT_CODES.SOURCE_UNAVAILABLE;

@@ -1,4 +1,225 @@
+import { Readable, addAbortSignal } from 'node:stream';
+import { posix } from 'node:path';
+import type { ReadStream } from 'ssh2';
 import type { SftpSourceConfig } from '../config.js';
+import { ConnectorError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Source } from './source.js';
-export function createSftpSource(_c: SftpSourceConfig, _l: Logger): Source { throw new Error('sftp source: not implemented yet'); }
+import { unsafeRelativeKey } from '../clients/paths.js';
+import { createSftpConnector, isInsideRemote, type SftpSession } from '../clients/sftp.js';
+import type { OpenOptions, RemoteFile, Source } from './source.js';
+
+const DEFAULT_CHUNK = 4 * 1024 * 1024;
+const DEFAULT_ATTEMPTS = 4;
+const DEFAULT_SETTLE_S = 60;
+
+/**
+ * Test-only: called with each chunk read, so a test can kill the server side of the session at a
+ * known point of a transfer. Unset in production (one property read per chunk).
+ */
+export const sftpSourceHooks: { onChunk?: ((info: { key: string; bytes: number }) => void | Promise<void>) | undefined } = {};
+
+/** SFTP status codes (draft-ietf-secsh-filexfer-02) as ssh2 reports them in `err.code`. */
+const SFTP_NO_SUCH_FILE = 2;
+const SFTP_PERMISSION_DENIED = 3;
+
+function sftpCode(e: unknown): number | string | undefined {
+  return (e as { code?: number | string })?.code;
+}
+
+/**
+ * A folder on an SFTP server. Everything is confined to `root`: the listing never leaves it, keys
+ * with `..` or absolute paths are refused, and a symlink is followed only when its real target is
+ * inside the root. Reads stream with a large read-ahead (4 MiB requests measured about twice the
+ * speed of the 64 KiB default against OpenSSH).
+ */
+export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
+  const conn = createSftpConnector(cfg, log);
+  const chunk = cfg.read_chunk_bytes ?? DEFAULT_CHUNK;
+  const rootCfg = cfg.root.length > 1 ? cfg.root.replace(/\/+$/, '') : cfg.root;
+  // A relative root is relative to the login folder; the URI says so with `~` (as sftp URIs do).
+  const rootUri = `${conn.address}${rootCfg.startsWith('/') ? rootCfg : `/~/${rootCfg}`}`;
+  let realRoot: string | undefined;
+
+  async function session(): Promise<{ s: SftpSession; root: string }> {
+    const s = await conn.acquire();
+    if (!realRoot) {
+      let r: string;
+      try {
+        r = await s.client.realPath(rootCfg);
+      } catch (e) {
+        throw rootError(e);
+      }
+      if (!r) throw new ConnectorError('E_SOURCE', `the root folder ${rootCfg} does not exist on ${conn.address}`, { hint: 'create it or fix `root` in the config' });
+      let st;
+      try {
+        st = await s.client.stat(r);
+      } catch (e) {
+        throw rootError(e);
+      }
+      if (!st.isDirectory) throw new ConnectorError('E_SOURCE', `the root ${rootCfg} on ${conn.address} is not a folder`, { hint: 'point `root` at the folder the exports land in' });
+      realRoot = r;
+    }
+    return { s, root: realRoot };
+  }
+
+  function rootError(e: unknown): ConnectorError {
+    const code = sftpCode(e);
+    const msg = errorMessage(e);
+    if (code === SFTP_PERMISSION_DENIED || /permission denied/i.test(msg)) {
+      return new ConnectorError('E_SOURCE', `permission denied on the root folder ${rootCfg} at ${conn.address} for user ${cfg.username}`, { cause: e, hint: 'the account needs read and list (r-x) permission on the root and its sub-folders' });
+    }
+    if (code === SFTP_NO_SUCH_FILE || code === 'ENOENT' || /no such file/i.test(msg)) {
+      return new ConnectorError('E_SOURCE', `the root folder ${rootCfg} does not exist on ${conn.address}`, { cause: e, hint: 'create it or fix `root` in the config' });
+    }
+    return new ConnectorError('E_SOURCE', `the root folder ${rootCfg} at ${conn.address} cannot be used: ${msg}`, { cause: e, hint: 'check the root and the session' });
+  }
+
+  /** Resolve a path on the server and refuse it when its real location is outside the root. */
+  async function resolveInside(s: SftpSession, root: string, path: string): Promise<string | undefined> {
+    const real = await s.client.realPath(path);
+    if (!real) return undefined;
+    return isInsideRemote(root, real) ? real : '';
+  }
+
+  async function* walk(s: SftpSession, root: string, dir: string, relDir: string, seen: Set<string>): AsyncGenerator<RemoteFile> {
+    let entries;
+    try {
+      entries = await s.client.list(dir);
+    } catch (e) {
+      if (relDir === '') throw rootError(e);
+      if (!s.alive) throw new ConnectorError('E_SOURCE', `the SFTP session to ${conn.address} dropped while listing: ${s.deathReason ?? errorMessage(e)}`, { cause: e, hint: 'run again; files listed so far were not read' });
+      log.warn({ event: 'folder_unreadable', source: 'sftp', err: errorMessage(e) }, 'a sub-folder of the landing cannot be listed; skipped');
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const ent of entries) {
+      if (ent.name === '.' || ent.name === '..' || ent.name.includes('/')) continue;
+      const full = posix.join(dir, ent.name);
+      const key = relDir ? `${relDir}/${ent.name}` : ent.name;
+      let type: string = ent.type;
+      let size = ent.size;
+      let mtimeMs = ent.modifyTime;
+      if (type === 'l') {
+        let target: string | undefined;
+        try {
+          target = await resolveInside(s, root, full);
+        } catch {
+          target = undefined;
+        }
+        if (target === undefined) continue; // dangling link
+        if (target === '') {
+          log.warn({ event: 'link_refused', source: 'sftp' }, 'a symbolic link that leaves the landing root was refused');
+          continue;
+        }
+        try {
+          const st = await s.client.stat(target);
+          type = st.isDirectory ? 'd' : st.isFile ? '-' : '?';
+          size = st.size;
+          mtimeMs = st.modifyTime;
+        } catch {
+          continue;
+        }
+        if (type === 'd') {
+          if (seen.has(target)) continue; // a link loop, or a folder reached twice
+          seen.add(target);
+          yield* walk(s, root, target, key, seen);
+          continue;
+        }
+      }
+      if (type === 'd') {
+        if (seen.has(full)) continue;
+        seen.add(full);
+        yield* walk(s, root, full, key, seen);
+      } else if (type === '-') {
+        yield { key, uri: `${rootUri}/${key}`, size, mtimeMs };
+      }
+    }
+  }
+
+  function readError(e: unknown, s: SftpSession): ConnectorError {
+    if (e instanceof ConnectorError) return e;
+    const code = sftpCode(e);
+    const msg = errorMessage(e);
+    if (e && (e as Error).name === 'AbortError') return new ConnectorError('E_READ', 'the read was aborted', { cause: e, retryable: false });
+    if (!s.alive || code === 'ERR_NOT_CONNECTED' || /No response from server|ECONNRESET|not connected|connection (lost|closed)/i.test(msg)) {
+      return new ConnectorError('E_READ', `the SFTP session to ${conn.address} dropped mid-file (${s.deathReason ?? msg})`, { cause: e, retryable: true, hint: 'the file is read again from its start on a new session' });
+    }
+    if (code === SFTP_NO_SUCH_FILE || code === 'ENOENT') return new ConnectorError('E_VANISHED', 'the file vanished between listing and reading', { cause: e });
+    if (code === SFTP_PERMISSION_DENIED) return new ConnectorError('E_READ', `permission denied reading the file as ${cfg.username}`, { cause: e, hint: 'the account needs read permission on the landed files' });
+    return new ConnectorError('E_READ', `reading the file over SFTP failed: ${msg}`, { cause: e, retryable: true });
+  }
+
+  return {
+    kind: 'sftp',
+    rootUri,
+    settleMs: (cfg.settle_seconds ?? DEFAULT_SETTLE_S) * 1000,
+    readAttempts: cfg.max_attempts ?? DEFAULT_ATTEMPTS,
+    async *list(): AsyncGenerator<RemoteFile> {
+      const { s, root } = await session();
+      yield* walk(s, root, root, '', new Set([root]));
+    },
+    async open(file: RemoteFile, opts: OpenOptions = {}): Promise<Readable> {
+      if (unsafeRelativeKey(file.key)) {
+        throw new ConnectorError('E_READ', 'refusing to read a path with `..`, `.` or an absolute part: it could leave the landing root');
+      }
+      let s: SftpSession;
+      let root: string;
+      try {
+        ({ s, root } = await session());
+      } catch (e) {
+        // The landing was listed a moment ago; a connection that fails now is worth another try.
+        const ce = e instanceof ConnectorError ? e : new ConnectorError('E_READ', errorMessage(e), { cause: e });
+        throw new ConnectorError('E_READ', `cannot reopen the SFTP session: ${ce.message}`, { cause: e, retryable: true, ...(ce.hint ? { hint: ce.hint } : {}) });
+      }
+      const full = posix.join(root, file.key);
+      let real: string | undefined;
+      try {
+        real = await resolveInside(s, root, full);
+        if (real === undefined) throw new ConnectorError('E_VANISHED', 'the file vanished between listing and reading');
+        if (real === '') throw new ConnectorError('E_READ', 'refusing to read a symbolic link that leaves the landing root');
+        const st = await s.client.stat(real);
+        if (!st.isFile) throw new ConnectorError('E_READ', 'the path is no longer a regular file');
+      } catch (e) {
+        throw readError(e, s);
+      }
+      let rs: ReadStream;
+      try {
+        rs = s.client.createReadStream(real, { highWaterMark: chunk });
+      } catch (e) {
+        throw readError(e, s);
+      }
+      // Closed (remote handle released) or failed: either way the session may be ended after it.
+      let streamError: unknown;
+      const settled = new Promise<void>((resolve) => {
+        rs.once('close', () => resolve());
+        rs.on('error', (e: Error) => {
+          streamError ??= e; // a listener always: a late error must never crash the process
+          resolve();
+        });
+      });
+      conn.track(s, settled);
+      const key = file.key;
+      async function* pass(): AsyncGenerator<Buffer> {
+        let bytes = 0;
+        try {
+          for await (const c of rs as AsyncIterable<Buffer>) {
+            bytes += c.length;
+            if (sftpSourceHooks.onChunk) await sftpSourceHooks.onChunk({ key, bytes });
+            yield c;
+          }
+          if (streamError) throw streamError;
+        } catch (e) {
+          throw readError(e, s);
+        } finally {
+          if (!rs.destroyed) rs.destroy();
+        }
+      }
+      const out = Readable.from(pass(), { objectMode: false, highWaterMark: chunk });
+      if (opts.signal) addAbortSignal(opts.signal, out);
+      return out;
+    },
+    async close() {
+      await conn.close();
+    },
+  };
+}
