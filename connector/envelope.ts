@@ -30,7 +30,8 @@ const FLUSH_AT = 4 << 20;
  * `<file id>.<ordinal>.<fnv1a-32 of the record bytes>`, so the same bytes give the same ids.
  */
 export class EnvelopeWriter {
-  buf: Buffer = Buffer.allocUnsafe(FLUSH_AT + (1 << 20));
+  /** Starts small (most files are small) and grows to about FLUSH_AT for big ones. */
+  buf: Buffer = Buffer.allocUnsafe(64 * 1024);
   pos = 0;
   rows = 0;
   bytesOut = 0;
@@ -85,7 +86,7 @@ export class EnvelopeWriter {
 
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const nb = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n + (1 << 20)));
+    const nb = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n + 64 * 1024));
     nb.set(this.buf.subarray(0, this.pos), 0);
     this.buf = nb;
   }
@@ -166,7 +167,7 @@ export class EnvelopeWriter {
     this.bytesOut += this.pos;
     const spare = this.spare;
     this.spare = this.buf;
-    this.buf = spare && spare.length >= FLUSH_AT ? spare : Buffer.allocUnsafe(this.spare.length);
+    this.buf = spare && spare.length >= this.spare.length ? spare : Buffer.allocUnsafe(this.spare.length);
     this.pos = 0;
     const p = this.sink(out);
     p.catch(() => {}); // observed by the next flush/drain; never an unhandled rejection

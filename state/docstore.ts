@@ -93,11 +93,23 @@ async function walk(dir: string, keyPrefix: string, out: string[]): Promise<void
 }
 
 /** Write a file so that readers see either the old or the new content: temp file, fsync, rename. Owner-only. */
+const madeDirs = new Set<string>();
+
 export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (!madeDirs.has(dir)) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    madeDirs.add(dir);
+  }
   const tmp = join(dir, `.${path.slice(dir.length + 1)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'w', 0o600);
+  let fh;
+  try {
+    fh = await open(tmp, 'w', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    await mkdir(dir, { recursive: true, mode: 0o700 }); // removed since we made it
+    fh = await open(tmp, 'w', 0o600);
+  }
   try {
     await fh.writeFile(data);
     await fh.sync();

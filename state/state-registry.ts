@@ -74,7 +74,7 @@ function pathKey(path: string): string {
 }
 
 export class StateRegistry {
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly streamWrites = new Map<string, { latest: string; running: Promise<void> | undefined }>();
 
   constructor(
     readonly store: DocStore,
@@ -102,18 +102,33 @@ export class StateRegistry {
   async putFile(streamId: string, entry: FileEntry): Promise<void> {
     const base = this.base(streamId);
     await this.store.put(`${base}/files/${pathKey(entry.path)}`, entry);
-    if (entry.status === 'committed' && entry.sha256) {
-      await this.serial(streamId, async () => {
-        const doc: StreamDoc = {
-          tenant_id: this.tenantId,
-          connector_id: this.connectorId,
-          stream_id: streamId,
-          last_checkpoint: checkpointUri(entry.uri, entry.sha256!),
-          updated_at: new Date().toISOString(),
-        };
-        await this.store.put(`${base}/stream`, doc);
-      });
+    if (entry.status === 'committed' && entry.sha256) await this.moveCheckpoint(streamId, checkpointUri(entry.uri, entry.sha256));
+  }
+
+  /**
+   * The stream document is informative (each file's own document is the checkpoint), so writes are
+   * coalesced: while one is in flight, later commits only leave their value for the next write.
+   * A thousand small files committed back to back cost a handful of stream writes, not a thousand.
+   */
+  private async moveCheckpoint(streamId: string, checkpoint: string): Promise<void> {
+    const st = this.streamWrites.get(streamId) ?? { latest: checkpoint, running: undefined as Promise<void> | undefined };
+    st.latest = checkpoint;
+    this.streamWrites.set(streamId, st);
+    if (!st.running) {
+      st.running = (async () => {
+        try {
+          let written: string | undefined;
+          while (written !== st.latest) {
+            written = st.latest;
+            const doc: StreamDoc = { tenant_id: this.tenantId, connector_id: this.connectorId, stream_id: streamId, last_checkpoint: written, updated_at: new Date().toISOString() };
+            await this.store.put(`${this.base(streamId)}/stream`, doc);
+          }
+        } finally {
+          st.running = undefined;
+        }
+      })();
     }
+    await st.running;
   }
 
   async deleteFile(streamId: string, path: string): Promise<void> {
@@ -132,10 +147,4 @@ export class StateRegistry {
     return [...out].sort();
   }
 
-  private async serial(streamId: string, fn: () => Promise<void>): Promise<void> {
-    const prev = this.chains.get(streamId) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    this.chains.set(streamId, next.catch(() => {}));
-    await next;
-  }
 }

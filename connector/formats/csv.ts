@@ -38,6 +38,7 @@ const Q = 34;
 const CR = 13;
 const LF = 10;
 const HEX = Buffer.from('0123456789abcdef');
+const EMPTY = Buffer.alloc(0);
 const TRUE_BYTES = Buffer.from('true');
 const FALSE_BYTES = Buffer.from('false');
 // 1 where a byte needs escaping inside a JSON string.
@@ -56,7 +57,7 @@ export function columnKind(name: string): ColumnKind {
 }
 
 export class CsvReader {
-  private work: Buffer = Buffer.allocUnsafe(1 << 21);
+  private work: Buffer = EMPTY;
   private carryLen = 0;
   /** Per column: classify text values for inference (not needed where the column is declared text). */
   private classify = new Uint8Array(0);
@@ -69,7 +70,7 @@ export class CsvReader {
   private kinds: ColumnKind[] = [];
   private kindCodes = new Uint8Array(0);
   private entity = '';
-  private readonly F: Int32Array;
+  private F: Int32Array;
   /** Line (1-based) at the start of the next row. */
   private line = 1;
   /** Absolute byte offset of `carry`/current buffer start. */
@@ -82,7 +83,7 @@ export class CsvReader {
     private readonly hooks: CsvHooks,
     private readonly opts: { delimiter: number; maxRowBytes: number; maxFields: number },
   ) {
-    this.F = new Int32Array(3 * (opts.maxFields + 1));
+    this.F = new Int32Array(3 * (Math.min(opts.maxFields, 64) + 1));
   }
 
   get columns(): string[] | undefined {
@@ -119,7 +120,7 @@ export class CsvReader {
     if (rest) {
       if (b === this.work) this.work.copyWithin(0, used, b.length);
       else {
-        if (this.work.length < rest) this.work = Buffer.allocUnsafe(Math.max(rest * 2, 1 << 21));
+        if (this.work.length < rest) this.work = Buffer.allocUnsafe(Math.max(rest * 2, 64 * 1024));
         this.work.set(b.subarray(used), 0);
       }
     }
@@ -162,7 +163,7 @@ export class CsvReader {
   private parse(b: Buffer, final: boolean): number {
     const n = b.length;
     const delim = this.opts.delimiter;
-    const F = this.F;
+    let F = this.F;
     const maxF = this.opts.maxFields;
     let pos = 0;
     outer: while (pos < n) {
@@ -195,8 +196,11 @@ export class CsvReader {
           ended = true;
           break;
         }
-        if (nf >= maxF) {
-          throw fileError('E_LIMIT', `a CSV row with more than ${maxF} fields`, { line: this.line, offset: this.base + rowStart });
+        if (nf * 3 + 3 > F.length) {
+          if (nf >= maxF) throw fileError('E_LIMIT', `a CSV row with more than ${maxF} fields`, { line: this.line, offset: this.base + rowStart });
+          const nF = new Int32Array(Math.min(F.length * 2, 3 * (maxF + 1)));
+          nF.set(F);
+          F = this.F = nF;
         }
         c = b[p]!;
         if (c === Q) {

@@ -9,11 +9,31 @@ import { createInterface } from 'node:readline';
 import { ConnectorError } from '../errors.js';
 import type { OutputTarget, Sink, StagedOutput } from './sink.js';
 
+/** Folders known to exist (mkdir -p once per process, not once per file). */
+const madeDirs = new Set<string>();
+async function ensureDir(dir: string): Promise<void> {
+  if (madeDirs.has(dir)) return;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  madeDirs.add(dir);
+}
+
+/** Run `fn`; if a folder vanished since it was created (someone cleaned up), create it again once. */
+async function inDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  await ensureDir(dir);
+  try {
+    return await fn();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    madeDirs.delete(dir);
+    await ensureDir(dir);
+    return fn();
+  }
+}
+
 /** A staged file in `dir`, written through one handle, renamed to `finalPath(sha)` on commit. */
 async function stageFile(stagingDir: string, finalPath: (sha: string) => string, onCommit?: (path: string, bytes: number) => Promise<string>): Promise<StagedOutput> {
-  await mkdir(stagingDir, { recursive: true, mode: 0o700 });
   const tmp = join(stagingDir, `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}.tmp`);
-  let fh: FileHandle | undefined = await open(tmp, 'w', 0o600);
+  let fh: FileHandle | undefined = await inDir(stagingDir, () => open(tmp, 'w', 0o600));
   let bytes = 0;
   return {
     async write(chunk: Buffer) {
@@ -68,8 +88,7 @@ async function stageFile(stagingDir: string, finalPath: (sha: string) => string,
         return { uri, bytes };
       }
       const dest = finalPath(sha256);
-      await mkdir(join(dest, '..'), { recursive: true, mode: 0o700 });
-      await rename(tmp, dest);
+      await inDir(join(dest, '..'), () => rename(tmp, dest));
       return { uri: pathToFileURL(dest).href, bytes };
     },
     async abort() {
