@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASTER_ENTITY_NAMES } from '../connector/formats/tally/objects.js';
-import { validatorFor } from '../connector/schemas.js';
+import { loadSchema, newAjv, validatorFor } from '../connector/schemas.js';
 import { CORPUS, HAVE_CORPUS, cli, corpusFiles, readOutputs, rmrf, tempDir, yamlConfig } from './helpers/index.js';
 import { expectedCounts, readTallyIndependently } from './helpers/independent.js';
 
@@ -36,6 +36,7 @@ describe.skipIf(!HAVE_CORPUS)('the real Tally corpus', () => {
     for (const line of r.stderr.split('\n').filter(Boolean)) expect(JSON.parse(line).event).toBe('drift_alert');
     expect(r.code).toBe(0);
     expect(r.summary.files_quarantined).toBe(0);
+    expect(validatorFor('metrics.schema.json')(r.summary), JSON.stringify(validatorFor('metrics.schema.json').errors)).toBe(true);
     driftAlertsFirstRun = r.summary.drift_alerts;
     second = await cli(['run', '--config', join(dir, 'c.yaml')]);
     expect(r.summary.files_processed).toBe(corpusFiles().length);
@@ -88,11 +89,16 @@ describe.skipIf(!HAVE_CORPUS)('the real Tally corpus', () => {
         expect(lines.every((l) => typeof l.record.amount === 'string' && /^-?\d+(\.\d+)?$/.test(l.record.amount))).toBe(true);
       });
 
-      it('writes envelopes that match schemas/envelope.schema.json', () => {
+      it('writes envelopes that match schemas/envelope.schema.json and records that match schemas/tally-streams.schema.json', () => {
         const validate = validatorFor('envelope.schema.json');
+        const ajv = newAjv();
+        ajv.addSchema(loadSchema('tally-streams.schema.json'));
         for (const e of byFile.get(f) ?? []) {
           const ok = validate(e);
           expect(ok, JSON.stringify(validate.errors)).toBe(true);
+          const entity = ajv.getSchema(`https://tally-connector.local/schemas/tally-streams.schema.json#/definitions/${e.entity}`);
+          expect(entity, `a schema for ${e.entity}`).toBeDefined();
+          expect(entity!(e.record), `${e.entity}: ${JSON.stringify(entity!.errors)}`).toBe(true);
         }
       });
     });
