@@ -190,7 +190,7 @@ export function resolveConfig(raw: unknown, file: string): Config {
     schema_registry: schemaRegistry,
     sink,
     dead_letter: { path: deadLetter },
-    concurrency: c.concurrency ?? 2,
+    concurrency: c.concurrency ?? 4,
     privacy: { clear_names: c.privacy?.clear_names ?? false, ...(c.privacy?.hash_key_env ? { hash_key_env: c.privacy.hash_key_env } : {}) },
     limits: { ...DEFAULT_LIMITS, ...(c.limits ?? {}) },
     log_level: c.log_level ?? 'info',

@@ -23,7 +23,7 @@ const GET_ALL_CONCURRENCY = 16;
 export function createS3DocStore(cfg: S3StoreConfig, log: Logger): DocStore {
   const prefix = normalizePrefix(cfg.prefix);
   const loc = { ...cfg, prefix };
-  const client = createS3Client(loc, 'state', 'state.endpoint');
+  const client = createS3Client(loc, 'state', 'the registry endpoint (state / schema_registry)');
   const uri = `s3://${cfg.bucket}/${prefix}`;
   const objectKey = (key: string) => {
     checkKey(key);

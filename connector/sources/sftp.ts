@@ -5,7 +5,7 @@ import type { SftpSourceConfig } from '../config.js';
 import { ConnectorError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { unsafeRelativeKey } from '../clients/paths.js';
-import { createSftpConnector, isInsideRemote, type SftpSession } from '../clients/sftp.js';
+import { createSftpConnector, isInsideRemote, onSession, type SftpSession } from '../clients/sftp.js';
 import type { OpenOptions, RemoteFile, Source } from './source.js';
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
@@ -38,6 +38,7 @@ export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
   const rootCfg = cfg.root.length > 1 ? cfg.root.replace(/\/+$/, '') : cfg.root;
   // A relative root is relative to the login folder; the URI says so with `~` (as sftp URIs do).
   const rootUri = `${conn.address}${rootCfg.startsWith('/') ? rootCfg : `/~/${rootCfg}`}`;
+  const uriOf = (key: string) => (rootUri.endsWith('/') ? rootUri + key : `${rootUri}/${key}`);
   let realRoot: string | undefined;
 
   async function session(): Promise<{ s: SftpSession; root: string }> {
@@ -45,14 +46,14 @@ export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
     if (!realRoot) {
       let r: string;
       try {
-        r = await s.client.realPath(rootCfg);
+        r = await onSession(s, s.client.realPath(rootCfg));
       } catch (e) {
         throw rootError(e);
       }
       if (!r) throw new ConnectorError('E_SOURCE', `the root folder ${rootCfg} does not exist on ${conn.address}`, { hint: 'create it or fix `root` in the config' });
       let st;
       try {
-        st = await s.client.stat(r);
+        st = await onSession(s, s.client.stat(r));
       } catch (e) {
         throw rootError(e);
       }
@@ -76,18 +77,19 @@ export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
 
   /** Resolve a path on the server and refuse it when its real location is outside the root. */
   async function resolveInside(s: SftpSession, root: string, path: string): Promise<string | undefined> {
-    const real = await s.client.realPath(path);
+    const real = await onSession(s, s.client.realPath(path));
     if (!real) return undefined;
     return isInsideRemote(root, real) ? real : '';
   }
 
-  async function* walk(s: SftpSession, root: string, dir: string, relDir: string, seen: Set<string>): AsyncGenerator<RemoteFile> {
+  /** `dir` is always a real path (the root and link targets are resolved), so `ancestors` detects loops. */
+  async function* walk(s: SftpSession, root: string, dir: string, relDir: string, ancestors: Set<string>): AsyncGenerator<RemoteFile> {
     let entries;
     try {
-      entries = await s.client.list(dir);
+      entries = await onSession(s, s.client.list(dir));
     } catch (e) {
       if (relDir === '') throw rootError(e);
-      if (!s.alive) throw new ConnectorError('E_SOURCE', `the SFTP session to ${conn.address} dropped while listing: ${s.deathReason ?? errorMessage(e)}`, { cause: e, hint: 'run again; files listed so far were not read' });
+      if (!s.alive) throw droppedWhileListing(s, e);
       log.warn({ event: 'folder_unreadable', source: 'sftp', err: errorMessage(e) }, 'a sub-folder of the landing cannot be listed; skipped');
       return;
     }
@@ -96,6 +98,10 @@ export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
       if (ent.name === '.' || ent.name === '..' || ent.name.includes('/')) continue;
       const full = posix.join(dir, ent.name);
       const key = relDir ? `${relDir}/${ent.name}` : ent.name;
+      if (unsafeRelativeKey(key)) {
+        log.warn({ event: 'name_refused', source: 'sftp' }, 'a file name with a backslash or NUL was refused');
+        continue;
+      }
       let type: string = ent.type;
       let size = ent.size;
       let mtimeMs = ent.modifyTime;
@@ -103,7 +109,8 @@ export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
         let target: string | undefined;
         try {
           target = await resolveInside(s, root, full);
-        } catch {
+        } catch (e) {
+          if (!s.alive) throw droppedWhileListing(s, e);
           target = undefined;
         }
         if (target === undefined) continue; // dangling link
@@ -112,28 +119,31 @@ export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
           continue;
         }
         try {
-          const st = await s.client.stat(target);
+          const st = await onSession(s, s.client.stat(target));
           type = st.isDirectory ? 'd' : st.isFile ? '-' : '?';
           size = st.size;
           mtimeMs = st.modifyTime;
-        } catch {
+        } catch (e) {
+          // A session that died must fail the listing: skipping here would silently lose files.
+          if (!s.alive) throw droppedWhileListing(s, e);
           continue;
         }
         if (type === 'd') {
-          if (seen.has(target)) continue; // a link loop, or a folder reached twice
-          seen.add(target);
-          yield* walk(s, root, target, key, seen);
+          if (ancestors.has(target)) continue; // a link back up the tree: a loop
+          yield* walk(s, root, target, key, new Set(ancestors).add(target));
           continue;
         }
       }
       if (type === 'd') {
-        if (seen.has(full)) continue;
-        seen.add(full);
-        yield* walk(s, root, full, key, seen);
+        yield* walk(s, root, full, key, new Set(ancestors).add(full));
       } else if (type === '-') {
-        yield { key, uri: `${rootUri}/${key}`, size, mtimeMs };
+        yield { key, uri: uriOf(key), size, mtimeMs };
       }
     }
+  }
+
+  function droppedWhileListing(s: SftpSession, e: unknown): ConnectorError {
+    return new ConnectorError('E_SOURCE', `the SFTP session to ${conn.address} dropped while listing: ${s.deathReason ?? errorMessage(e)}`, { cause: e, hint: 'run again; nothing was read' });
   }
 
   function readError(e: unknown, s: SftpSession): ConnectorError {
@@ -141,7 +151,7 @@ export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
     const code = sftpCode(e);
     const msg = errorMessage(e);
     if (e && (e as Error).name === 'AbortError') return new ConnectorError('E_READ', 'the read was aborted', { cause: e, retryable: false });
-    if (!s.alive || code === 'ERR_NOT_CONNECTED' || /No response from server|ECONNRESET|not connected|connection (lost|closed)/i.test(msg)) {
+    if (!s.alive || code === 'ESESSIONLOST' || code === 'ERR_NOT_CONNECTED' || /No response from server|ECONNRESET|not connected|connection (lost|closed)/i.test(msg)) {
       return new ConnectorError('E_READ', `the SFTP session to ${conn.address} dropped mid-file (${s.deathReason ?? msg})`, { cause: e, retryable: true, hint: 'the file is read again from its start on a new session' });
     }
     if (code === SFTP_NO_SUCH_FILE || code === 'ENOENT') return new ConnectorError('E_VANISHED', 'the file vanished between listing and reading', { cause: e });
@@ -177,7 +187,7 @@ export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
         real = await resolveInside(s, root, full);
         if (real === undefined) throw new ConnectorError('E_VANISHED', 'the file vanished between listing and reading');
         if (real === '') throw new ConnectorError('E_READ', 'refusing to read a symbolic link that leaves the landing root');
-        const st = await s.client.stat(real);
+        const st = await onSession(s, s.client.stat(real));
         if (!st.isFile) throw new ConnectorError('E_READ', 'the path is no longer a regular file');
       } catch (e) {
         throw readError(e, s);
@@ -197,20 +207,25 @@ export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
           resolve();
         });
       });
-      conn.track(s, settled);
+      conn.track(s, rs, settled);
       const key = file.key;
       async function* pass(): AsyncGenerator<Buffer> {
         let bytes = 0;
+        const it = (rs as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
         try {
-          for await (const c of rs as AsyncIterable<Buffer>) {
-            bytes += c.length;
+          for (;;) {
+            // Raced with the session's death: a read issued after the channel closed never returns.
+            const n = await onSession(s, it.next());
+            if (n.done) break;
+            bytes += n.value.length;
             if (sftpSourceHooks.onChunk) await sftpSourceHooks.onChunk({ key, bytes });
-            yield c;
+            yield n.value;
           }
           if (streamError) throw streamError;
         } catch (e) {
           throw readError(e, s);
         } finally {
+          // Releases the remote handle, then 'close' (on a dead session the session's death settles it).
           if (!rs.destroyed) rs.destroy();
         }
       }

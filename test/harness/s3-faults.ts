@@ -1,0 +1,104 @@
+import { Readable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3ClientHooks, type S3Purpose } from '../../connector/clients/s3.js';
+
+/**
+ * Fault injection on the real HTTP path of every S3 client the connector builds. The middleware sits
+ * in the deserialize step at low priority, i.e. directly around the HTTP request handler and BELOW
+ * the SDK's retry middleware: an injected 503 is retried by the SDK's real strategy (backoff with
+ * jitter), exactly as a 503 from S3 would be; a body cut mid-stream reaches the connector as a reset.
+ */
+export type Fault =
+  /** Answer with this HTTP error instead of sending the request. */
+  | { kind: 'status'; status: number; code: string }
+  /** Send the request, then break the response body after this many bytes (ECONNRESET). */
+  | { kind: 'reset-body'; afterBytes: number }
+  /** Run this before sending the request (e.g. delete the object). */
+  | { kind: 'before'; run: () => Promise<void> };
+
+export interface S3Call {
+  command: string;
+  key: string | undefined;
+  /** 1-based count of this command on this key (per client purpose). */
+  n: number;
+  purpose: S3Purpose;
+  at: number;
+  fault?: Fault['kind'];
+  status?: number;
+  headers: Record<string, string>;
+}
+
+export type FaultPlan = (call: Omit<S3Call, 'at' | 'status' | 'fault' | 'headers'>) => Fault | undefined;
+
+export function installS3Faults(plan: FaultPlan = () => undefined): { calls: S3Call[]; uninstall(): void } {
+  const calls: S3Call[] = [];
+  const counts = new Map<string, number>();
+  s3ClientHooks.onCreate = (client: S3Client, purpose: S3Purpose) => {
+    client.middlewareStack.add(
+      ((next: (a: any) => Promise<any>, context: { commandName?: string }) => async (args: any) => {
+        const command = (context.commandName ?? '?').replace(/Command$/, '');
+        const key: string | undefined = args.input?.Key;
+        const ck = `${purpose}|${command}|${key ?? ''}`;
+        const n = (counts.get(ck) ?? 0) + 1;
+        counts.set(ck, n);
+        const call: S3Call = { command, key, n, purpose, at: Date.now(), headers: { ...(args.request?.headers ?? {}) } };
+        calls.push(call);
+        const f = plan({ command, key, n, purpose });
+        if (f) call.fault = f.kind;
+        if (f?.kind === 'status') {
+          call.status = f.status;
+          const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${f.code}</Code><Message>injected ${f.code}</Message><RequestId>test</RequestId></Error>`;
+          return { response: { statusCode: f.status, reason: f.code, headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'test' }, body: Readable.from([Buffer.from(xml)]) } };
+        }
+        if (f?.kind === 'before') await f.run();
+        const out = await next(args);
+        call.status = out?.response?.statusCode;
+        if (f?.kind === 'reset-body' && out?.response?.body instanceof Readable) {
+          out.response.body = cutAfter(out.response.body, f.afterBytes);
+        }
+        return out;
+      }) as any,
+      { step: 'deserialize', priority: 'low', name: 'testFaultInjection' },
+    );
+  };
+  return {
+    calls,
+    uninstall() {
+      s3ClientHooks.onCreate = undefined;
+    },
+  };
+}
+
+/** Pass `limit` bytes of `src` through, then fail the way a reset connection does. */
+export function cutAfter(src: Readable, limit: number): Readable {
+  let seen = 0;
+  let cut = false;
+  const out = new Readable({
+    read() {
+      src.resume();
+    },
+    destroy(err, cb) {
+      src.destroy();
+      cb(err);
+    },
+  });
+  src.on('data', (c: Buffer) => {
+    if (cut) return;
+    if (seen + c.length >= limit) {
+      cut = true;
+      out.push(c.subarray(0, limit - seen));
+      seen = limit;
+      src.pause();
+      // Let the consumer take the partial bytes first: the failure is in the middle of the body.
+      setTimeout(() => out.destroy(Object.assign(new Error('read ECONNRESET (injected mid-body)'), { code: 'ECONNRESET' })), 20);
+      return;
+    }
+    seen += c.length;
+    if (!out.push(c)) src.pause();
+  });
+  src.on('end', () => {
+    if (!cut) out.push(null);
+  });
+  src.on('error', (e) => out.destroy(e));
+  return out;
+}
