@@ -6,6 +6,14 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+// The pinned AWS SDK warns on every S3 run that its releases after January 2027 need Node 22 (see
+// README, "Node 20 and the AWS SDK"). Orchestrators read stderr as the connector's log; keep it clean.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  if (typeof warning === 'string' && warning.startsWith('NodeVersionSupportWarning')) return;
+  return (emitWarning as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 const controller = new AbortController();
 let signals = 0;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -72,12 +72,21 @@ const HEAD_BYTES = 16 * 1024;
  * Throws a ConnectorError for a file that cannot be ingested; nothing is visible then.
  */
 export async function ingestFile(ctx: IngestContext, file: RemoteFile): Promise<PreparedFile> {
-  const { config, stream, log } = ctx;
-  const limits = config.limits;
-  if (file.size > limits.max_file_bytes) {
-    throw fileError('E_LIMIT', `the file is ${file.size} bytes, above limits.max_file_bytes (${limits.max_file_bytes})`);
+  if (file.size > ctx.config.limits.max_file_bytes) {
+    throw fileError('E_LIMIT', `the file is ${file.size} bytes, above limits.max_file_bytes (${ctx.config.limits.max_file_bytes})`);
   }
   const raw = await ctx.source.open(file, ctx.signal ? { signal: ctx.signal } : {});
+  try {
+    return await readFile(ctx, file, raw);
+  } finally {
+    // Release the handle (a local descriptor, an SFTP handle) whether the file was read or refused early.
+    if (!raw.destroyed) raw.destroy();
+  }
+}
+
+async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Promise<PreparedFile> {
+  const { config, stream, log } = ctx;
+  const limits = config.limits;
   const hash = createHash('sha256');
   let rawBytes = 0;
   async function* tap(): AsyncGenerator<Buffer> {

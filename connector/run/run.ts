@@ -148,14 +148,13 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     );
   } catch (e) {
     await sink.close().catch(() => {});
-    const ce = isConnectorError(e) ? e : new ConnectorError('E_INTERNAL', errorMessage(e), { cause: e });
-    const unavailable = ce.code === 'E_SOURCE';
-    summary.status = unavailable ? 'source_unavailable' : ce.code === 'E_STATE' ? 'state_unavailable' : 'source_unavailable';
-    summary.exit_code = unavailable ? EXIT_CODES.SOURCE_UNAVAILABLE : ce.code === 'E_STATE' ? EXIT_CODES.STATE_UNAVAILABLE : EXIT_CODES.SOURCE_UNAVAILABLE;
-    if (!['E_SOURCE', 'E_STATE'].includes(ce.code)) {
-      summary.status = 'state_unavailable';
-      summary.exit_code = EXIT_CODES.STATE_UNAVAILABLE;
-    }
+    const ce = isConnectorError(e) ? e : new ConnectorError('E_SOURCE', errorMessage(e), { cause: e });
+    const [status, code] =
+      ce.code === 'E_STATE' ? (['state_unavailable', EXIT_CODES.STATE_UNAVAILABLE] as const)
+      : ce.code === 'E_CONFIG' ? (['source_unavailable', EXIT_CODES.CONFIG] as const)
+      : (['source_unavailable', EXIT_CODES.SOURCE_UNAVAILABLE] as const);
+    summary.status = status;
+    summary.exit_code = code;
     summary.error = describeError(ce);
     summary.duration_ms = Date.now() - started;
     log.error({ event: 'run_failed', run_id: rt.runId, code: ce.code, err: ce.message }, summary.error);
