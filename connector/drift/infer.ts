@@ -1,4 +1,4 @@
-import { logicalTypeOf } from '../formats/tally/fields.js';
+import { isIsoDate, isPlainDecimal, stringTypeRule } from '../formats/tally/fields.js';
 import { ValueClass, type ColumnKind } from '../formats/csv.js';
 import { escapeSeg, type FieldInfo, type LogicalType, type Shape } from './types.js';
 
@@ -24,76 +24,100 @@ interface Acc {
  */
 const XML_KEYS = new Set(['/guid', '/voucher_guid', '/line_no']);
 
-/** Collects the shape of one entity from XML records. */
+interface INode {
+  path: string;
+  acc: Acc;
+  /** How a string here is typed (from the field name, looked up once per field). */
+  rule: 'decimal' | 'date' | 'string';
+  kids: Map<string, INode> | undefined;
+  items: INode | undefined;
+}
+
+function inode(path: string, rule: INode['rule']): INode {
+  return { path, acc: { bits: 0, scale: 0, present: 0, json: 0 }, rule, kids: undefined, items: undefined };
+}
+
+/**
+ * Collects the shape of one entity from XML records. Fields are kept in a tree keyed by field name,
+ * so a record is walked without building path strings or classifying names again.
+ */
 export class RecordShapeBuilder {
   rows = 0;
+  private readonly root = inode('', 'string');
   constructor(private readonly entity: string) {}
-  private readonly acc = new Map<string, Acc>();
 
   observe(record: Record<string, unknown>): void {
     this.rows++;
-    this.walk('', record, 0, '');
+    this.walk(this.root, record, 0, false);
   }
 
-  private bump(path: string, t: LogicalType, scale: number, json: number): void {
-    let a = this.acc.get(path);
-    if (!a) {
-      a = { bits: 0, scale: 0, present: 0, json: 0 };
-      this.acc.set(path, a);
-    }
-    a.bits |= BIT[t];
-    a.present++;
-    if (scale > a.scale) a.scale = scale;
-    a.json |= json;
-  }
-
-  private walk(prefix: string, obj: Record<string, unknown>, depth: number, parentKey: string): void {
+  private walk(node: INode, obj: Record<string, unknown>, depth: number, inUdf: boolean): void {
+    const kids = (node.kids ??= new Map());
     for (const k in obj) {
-      const path = prefix + '/' + escapeSeg(k);
-      this.value(path, k, obj[k], depth, parentKey);
+      let child = kids.get(k);
+      if (!child) {
+        child = inode(node.path + '/' + escapeSeg(k), inUdf ? 'string' : stringTypeRule(k));
+        kids.set(k, child);
+      }
+      this.value(child, obj[k], depth, inUdf || (depth === 0 && k === 'udf'));
     }
   }
 
-  private value(path: string, key: string, v: unknown, depth: number, parentKey: string): void {
+  private value(node: INode, v: unknown, depth: number, inUdf: boolean): void {
+    const a = node.acc;
+    a.present++;
     if (v === null || v === undefined) {
-      this.bump(path, 'null', 0, 0);
+      a.bits |= BIT.null;
       return;
     }
     switch (typeof v) {
       case 'boolean':
-        this.bump(path, 'boolean', 0, JSON_BOOL);
+        a.bits |= BIT.boolean;
+        a.json |= JSON_BOOL;
         return;
       case 'number':
-        this.bump(path, Number.isInteger(v) ? 'integer' : 'decimal', 0, JSON_NUMBER);
+        a.bits |= Number.isInteger(v) ? BIT.integer : BIT.decimal;
+        a.json |= JSON_NUMBER;
         return;
       case 'string': {
-        const t = logicalTypeOf(parentKey === 'udf' ? 'udf' : key, v);
-        this.bump(path, t, t === 'decimal' ? scaleOf(v) : 0, JSON_STRING);
+        a.json |= JSON_STRING;
+        if (node.rule === 'decimal' && isPlainDecimal(v)) {
+          a.bits |= BIT.decimal;
+          const sc = scaleOf(v);
+          if (sc > a.scale) a.scale = sc;
+        } else if (node.rule === 'date' && isIsoDate(v)) a.bits |= BIT.date;
+        else a.bits |= BIT.string;
         return;
       }
     }
     if (depth >= MAX_DEPTH) {
-      this.bump(path, 'any', 0, 0);
+      a.bits |= BIT.any;
       return;
     }
     if (Array.isArray(v)) {
-      this.bump(path, 'array', 0, 0);
-      for (const item of v) this.value(path + '/[]', key, item, depth + 1, key);
+      a.bits |= BIT.array;
+      const items = (node.items ??= inode(node.path + '/[]', node.rule));
+      for (const item of v) this.value(items, item, depth + 1, inUdf);
       return;
     }
-    this.bump(path, 'object', 0, 0);
-    this.walk(path, v as Record<string, unknown>, depth + 1, key);
+    a.bits |= BIT.object;
+    this.walk(node, v as Record<string, unknown>, depth + 1, inUdf);
   }
 
   shape(): Shape {
     const out: Shape = {};
-    for (const [path, a] of this.acc) {
-      const f = toField(a.bits, a.scale, a.json);
-      // Keys are required when every row has them (and they are never null).
-      const key = path === '/guid' ? this.entity === 'vouchers' : XML_KEYS.has(path);
-      f.required = key && a.present === this.rows && (a.bits & BIT.null) === 0;
-      out[path] = f;
-    }
+    const visit = (n: INode) => {
+      if (n.path) {
+        const f = toField(n.acc.bits, n.acc.scale, n.acc.json);
+        // Keys are required when every row has them (and they are never null).
+        const key = n.path === '/guid' ? this.entity === 'vouchers' : XML_KEYS.has(n.path);
+        f.required = key && n.acc.present === this.rows && (n.acc.bits & BIT.null) === 0;
+        out[n.path] = f;
+      }
+      if (n.kids) for (const k of n.kids.values()) visit(k);
+      if (n.items) visit(n.items);
+    };
+    visit(this.root);
     return out;
   }
 }

@@ -1,5 +1,6 @@
 import { fileError } from '../errors.js';
 import { parseAttrs, XmlTokenizer, type XmlHandler } from './xml-tokenizer.js';
+import { tagInfo } from './tally/fields.js';
 import { flattenMaster, flattenVoucher, isVoucher, masterIdentity, type Row, type XNode } from './tally/objects.js';
 
 export interface RowOutput {
@@ -79,7 +80,7 @@ export class TallyXmlReader implements XmlHandler {
   open(name: string, attrs: string, selfClosing: boolean, pos: number): void {
     const stack = this.objStack;
     if (stack.length) {
-      const node: XNode = { name, attrs: attrs ? parseAttrs(attrs) : null, children: null, text: null, line: 0 };
+      const node: XNode = { name, info: tagInfo(name), attrs: attrs ? parseAttrs(attrs) : null, children: null, text: null, line: 0 };
       const parent = stack[stack.length - 1]!;
       (parent.children ??= []).push(node);
       if (++this.objFields > this.limits.max_fields * 64) this.limit(`an object with more than ${this.limits.max_fields * 64} elements`, pos);
@@ -101,7 +102,7 @@ export class TallyXmlReader implements XmlHandler {
       outer.push(name);
       return;
     }
-    const node: XNode = { name, attrs: attrs ? parseAttrs(attrs) : null, children: null, text: null, line: this.tok.lineAt(pos) };
+    const node: XNode = { name, info: tagInfo(name), attrs: attrs ? parseAttrs(attrs) : null, children: null, text: null, line: this.tok.lineAt(pos) };
     this.objStartOffset = this.tok.offsetOf(pos);
     this.objFields = 0;
     stack.push(node);

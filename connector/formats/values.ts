@@ -110,6 +110,11 @@ export function parseRate(text: string): { value: string; unit: string | null } 
 
 /** `Yes`/`No`, `true`/`false`, `1`/`0` (CSV only), any case. */
 export function parseBoolean(text: string, allowDigits = false): boolean | undefined {
+  // Fast path for what Tally writes; most values are not booleans and are rejected by length.
+  const n = text.length;
+  if (n === 3 && text === 'Yes') return true;
+  if (n === 2 && text === 'No') return false;
+  if (n === 0 || n > 16) return undefined;
   const t = text.trim().toLowerCase();
   if (t === 'yes' || t === 'true') return true;
   if (t === 'no' || t === 'false') return false;

@@ -19,10 +19,9 @@ export interface XmlHandler {
   close(name: string, pos: number): void;
 }
 
-// Control characters that XML 1.0 forbids, except U+0004 and U+0005 which Tally uses with meaning
-// and which the value cleaner maps (see values.ts cleanTallyText).
-const RAW_CTRL = /[\u0000-\u0003\u0006-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
-const RAW_CTRL_G = /[\u0000-\u0003\u0006-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+// Raw control characters (which XML 1.0 forbids) are not an error here: U+0004 and U+0005 carry
+// meaning for Tally and are mapped by the value cleaner (values.ts cleanTallyText); any other one
+// stays in the value as data and is escaped in the JSON output.
 
 export class XmlTokenizer {
   private buf = '';
@@ -65,7 +64,6 @@ export class XmlTokenizer {
   }
 
   feed(chunk: string): void {
-    if (RAW_CTRL.test(chunk)) chunk = chunk.replace(RAW_CTRL_G, '');
     this.buf = this.buf.length ? this.buf + chunk : chunk;
     this.run(false);
   }

@@ -65,6 +65,7 @@ export interface PreparedFile {
 }
 
 const HEAD_BYTES = 16 * 1024;
+const XML_PIECE = 32 * 1024;
 
 /**
  * Read one file to the end and stage its envelopes: raw bytes → sha256 (while streaming) →
@@ -230,7 +231,9 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
       );
       let chunk: Buffer | undefined = first;
       while (chunk) {
-        xml.feed(decoder.text(chunk));
+        // Decode in pieces well under V8's large-object size: a megabyte string would live in the
+        // large-object space until a full collection, and peak memory would follow (measured).
+        for (let i = 0; i < chunk.length; i += XML_PIECE) xml.feed(decoder.text(chunk.subarray(i, i + XML_PIECE)));
         syncEncoding(writer);
         writer.tick();
         if (writer.full) await writer.flush();

@@ -20,35 +20,62 @@ const AMOUNT_TAG = /AMOUNT$|^AMOUNT|AMT$|BALANCE$|^CREDITLIMIT$|VALUE$|^OPENINGV
 const QTY_TAG = /QTY$|QUANTITY$/;
 const RATE_TAG = /RATE$/;
 
-const kindCache = new Map<string, Kind>();
+function classify(tag: string): Kind {
+  if (INTEGER_TAGS.has(tag)) return 'integer';
+  if (TEXT_LIKE.test(tag) && !FLAG_PREFIX.test(tag)) return 'text';
+  if (QTY_TAG.test(tag)) return 'quantity';
+  if (DATE_TAG.test(tag)) return 'date';
+  if (AMOUNT_TAG.test(tag)) return 'amount';
+  if (RATE_TAG.test(tag)) return 'rate';
+  return 'auto';
+}
+
+/** What the connector knows about a tag name, computed once per distinct name. */
+export interface TagInfo {
+  tag: string;
+  /** The record field name: the tag in lower case. */
+  key: string;
+  kind: Kind;
+  /** `X.LIST`: a list element. */
+  isList: boolean;
+  /** `UDF:X`: a user-defined field. */
+  isUdf: boolean;
+}
+
+const tagCache = new Map<string, TagInfo>();
+const keyKindCache = new Map<string, Kind>();
+
+export function tagInfo(tag: string): TagInfo {
+  let t = tagCache.get(tag);
+  if (t === undefined) {
+    if (tagCache.size > 100_000) tagCache.clear(); // hostile input with endless distinct names
+    t = { tag, key: tag.toLowerCase(), kind: classify(tag), isList: tag.endsWith('.LIST'), isUdf: tag.startsWith('UDF:') };
+    tagCache.set(tag, t);
+  }
+  return t;
+}
 
 function kindOf(tag: string): Kind {
-  let k = kindCache.get(tag);
+  return tagInfo(tag).kind;
+}
+
+/** Kind of a record field name (lower case), for inference. */
+function kindOfKey(key: string): Kind {
+  let k = keyKindCache.get(key);
   if (k === undefined) {
-    if (INTEGER_TAGS.has(tag)) k = 'integer';
-    else if (TEXT_LIKE.test(tag) && !FLAG_PREFIX.test(tag)) k = 'text';
-    else if (QTY_TAG.test(tag)) k = 'quantity';
-    else if (DATE_TAG.test(tag)) k = 'date';
-    else if (AMOUNT_TAG.test(tag)) k = 'amount';
-    else if (RATE_TAG.test(tag)) k = 'rate';
-    else k = 'auto';
-    kindCache.set(tag, k);
+    if (keyKindCache.size > 100_000) keyKindCache.clear();
+    k = classify(key.toUpperCase());
+    keyKindCache.set(key, k);
   }
   return k;
 }
 
-const lowerCache = new Map<string, string>();
 export function fieldKey(tag: string): string {
-  let k = lowerCache.get(tag);
-  if (k === undefined) {
-    k = tag.toLowerCase();
-    lowerCache.set(tag, k);
-  }
-  return k;
+  return tagInfo(tag).key;
 }
 
 /** Writes the normalised value(s) of one leaf into `rec`, under `key` (and `key_unit` when split). */
-export function setLeaf(rec: Record<string, unknown>, tag: string, key: string, rawText: string | null, typeAttr: string | undefined): void {
+export function setLeaf(rec: Record<string, unknown>, tag: string, key: string, rawText: string | null, typeAttr: string | undefined, kindHint?: Kind): void {
   if (rawText === null) {
     put(rec, key, null);
     return;
@@ -62,7 +89,7 @@ export function setLeaf(rec: Record<string, unknown>, tag: string, key: string, 
     setTyped(rec, key, text, typeAttr);
     return;
   }
-  const kind = kindOf(tag);
+  const kind = kindHint ?? kindOf(tag);
   if (kind !== 'text' && kind !== 'integer') {
     const b = parseBoolean(text);
     if (b !== undefined) {
@@ -218,6 +245,30 @@ function isBlankText(s: string): boolean {
 const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** How inference reads a string value of this field: `decimal` and `date` fields check the value's form. */
+export function stringTypeRule(key: string): 'decimal' | 'date' | 'string' {
+  if (key.endsWith('_unit') || key.endsWith('_currency') || key.includes('@') || key === 'udf') return 'string';
+  switch (kindOfKey(key)) {
+    case 'amount':
+    case 'quantity':
+    case 'rate':
+    case 'integer':
+      return 'decimal';
+    case 'date':
+      return 'date';
+    default:
+      return 'string';
+  }
+}
+
+export function isPlainDecimal(v: string): boolean {
+  return PLAIN_DECIMAL.test(v);
+}
+
+export function isIsoDate(v: string): boolean {
+  return ISO_DATE.test(v);
+}
+
 /**
  * The logical type of a normalised string value, from its field name (the same rule that produced
  * it): an amount field holding a plain decimal is a decimal, a date field holding an ISO date is a
@@ -225,7 +276,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export function logicalTypeOf(key: string, value: string): 'decimal' | 'date' | 'string' {
   if (key.endsWith('_unit') || key.endsWith('_currency') || key.includes('@') || key === 'udf') return 'string';
-  const kind = kindOf(key.toUpperCase());
+  const kind = kindOfKey(key);
   switch (kind) {
     case 'amount':
     case 'quantity':

@@ -1,10 +1,12 @@
 import { parseAmount, parseBoolean, parseDate, parseInteger, cleanTallyText } from '../values.js';
-import { fieldKey, put, setLeaf } from './fields.js';
+import { fieldKey, put, setLeaf, tagInfo, type TagInfo } from './fields.js';
 import { decodeEntities } from '../xml-tokenizer.js';
 
 /** One element of a Tally object, as the tokenizer built it. Text is still entity-encoded. */
 export interface XNode {
   name: string;
+  /** Interned facts about the name (looked up once, when the element opens). */
+  info: TagInfo;
   attrs: Record<string, string> | null;
   children: XNode[] | null;
   text: string | null;
@@ -59,13 +61,15 @@ export function masterIdentity(node: XNode): { key: string; alterid: number } | 
 interface ConvertOptions {
   /** Child list names (with .LIST) to leave out: they become rows of their own. */
   skip?: ReadonlySet<string>;
+  /** Start from this object (a child row's link fields), instead of copying them in afterwards. */
+  into?: Record<string, unknown>;
 }
 
 const SCALAR_JOIN = /ADDRESS$/;
 
 /** Convert an element into a flat-ish record: attributes, leaves, lists, UDFs, structured values. */
 export function convert(node: XNode, opts: ConvertOptions = {}): Record<string, unknown> {
-  const rec: Record<string, unknown> = {};
+  const rec: Record<string, unknown> = opts.into ?? {};
   if (node.attrs) {
     // An attribute sharing its name with a child element (NAME="x" and <NAME>) is kept as `@name`.
     let childNames: Set<string> | undefined;
@@ -81,22 +85,23 @@ export function convert(node: XNode, opts: ConvertOptions = {}): Record<string, 
   const skip = opts.skip;
   for (const c of children) {
     const name = c.name;
-    if (skip && skip.has(name)) continue;
-    if (name.charCodeAt(0) === 85 /* U */ && name.startsWith('UDF:')) {
+    const info = c.info;
+    if (info.isUdf) {
       addUdf(rec, c);
       continue;
     }
-    if (name.endsWith('.LIST')) {
+    if (info.isList) {
+      if (skip && skip.has(name)) continue;
       addList(rec, c);
       continue;
     }
-    const key = fieldKey(name);
+    const key = info.key;
     if (c.children) {
       addStructured(rec, c, key);
       continue;
     }
     const type = c.attrs?.['TYPE'];
-    setLeaf(rec, name, key, c.text === null ? null : decodeEntities(c.text), type);
+    setLeaf(rec, name, key, c.text === null ? null : decodeEntities(c.text), type, info.kind);
     if (c.attrs) {
       for (const [ak, av] of Object.entries(c.attrs)) {
         if (ak === 'TYPE') continue;
@@ -247,6 +252,9 @@ const INVENTORY_LISTS = ['ALLINVENTORYENTRIES.LIST', 'INVENTORYENTRIES.LIST', 'I
 const VOUCHER_EXPLODED = new Set([...LEDGER_LISTS, ...INVENTORY_LISTS, 'CATEGORYENTRY.LIST', 'ATTENDANCEENTRIES.LIST']);
 const LEDGER_ENTRY_EXPLODED = new Set(['BILLALLOCATIONS.LIST', 'BANKALLOCATIONS.LIST', 'CATEGORYALLOCATIONS.LIST', 'COSTCENTREALLOCATIONS.LIST', 'INVENTORYALLOCATIONS.LIST']);
 const INVENTORY_ENTRY_EXPLODED = new Set(['BATCHALLOCATIONS.LIST', 'ACCOUNTINGALLOCATIONS.LIST']);
+const PAYHEAD_EXPLODED = new Set(['PAYHEADALLOCATIONS.LIST']);
+const LEDGER_EXPLODED = new Set(['BILLALLOCATIONS.LIST', 'LEDGERCLOSINGVALUES.LIST']);
+const STOCK_ITEM_EXPLODED = new Set(['BATCHALLOCATIONS.LIST', 'GSTDETAILS.LIST']);
 
 function childrenNamed(node: XNode, name: string): XNode[] {
   const out: XNode[] = [];
@@ -274,10 +282,10 @@ export function flattenVoucher(node: XNode): Row[] {
   const rows: Row[] = [];
   const voucher = convert(node, { skip: VOUCHER_EXPLODED });
   rows.push({ entity: 'vouchers', record: voucher });
-  const link = {
-    voucher_guid: (voucher['guid'] as string | undefined) ?? (voucher['remoteid'] as string | undefined) ?? null,
-    voucher_alterid: (voucher['alterid'] as number | undefined) ?? null,
-  };
+  // Link fields come first in every child row; derived parent fields have underscores (ledger_name),
+  // which Tally tag names never have, so they never collide with the row's own fields.
+  const guid = (voucher['guid'] as string | undefined) ?? (voucher['remoteid'] as string | undefined) ?? null;
+  const alterid = (voucher['alterid'] as number | undefined) ?? null;
 
   let ledgerLine = 0;
   let billLine = 0;
@@ -288,31 +296,30 @@ export function flattenVoucher(node: XNode): Row[] {
 
   const ledgerEntry = (e: XNode, source: string, inventoryLine: number | null) => {
     const lineNo = ++ledgerLine;
-    const rec = convert(e, { skip: LEDGER_ENTRY_EXPLODED });
-    rows.push({ entity: 'voucher_ledger_entries', record: { ...link, line_no: lineNo, source, inventory_line_no: inventoryLine, ...rec } });
+    const rec = convert(e, { skip: LEDGER_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_alterid: alterid, line_no: lineNo, source, inventory_line_no: inventoryLine } });
+    rows.push({ entity: 'voucher_ledger_entries', record: rec });
     const ledgerName = (rec['ledgername'] as string | undefined) ?? null;
     for (const b of childrenNamed(e, 'BILLALLOCATIONS.LIST')) {
-      rows.push({ entity: 'voucher_bill_allocations', record: { ...link, line_no: ++billLine, ledger_line_no: lineNo, ledgername: ledgerName, ...convert(b) } });
+      rows.push({ entity: 'voucher_bill_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_alterid: alterid, line_no: ++billLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
     }
     for (const b of childrenNamed(e, 'BANKALLOCATIONS.LIST')) {
-      rows.push({ entity: 'voucher_bank_allocations', record: { ...link, line_no: ++bankLine, ledger_line_no: lineNo, ledgername: ledgerName, ...convert(b) } });
+      rows.push({ entity: 'voucher_bank_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_alterid: alterid, line_no: ++bankLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
     }
+    const costRow = (cc: XNode, category: string | null, item: string | null) =>
+      rows.push({
+        entity: 'voucher_cost_centre_allocations',
+        record: convert(cc, { into: { voucher_guid: guid, voucher_alterid: alterid, line_no: ++costLine, ledger_line_no: lineNo, ledger_name: ledgerName, cost_category: category, stock_item_name: item } }),
+      });
     for (const cat of childrenNamed(e, 'CATEGORYALLOCATIONS.LIST')) {
       const category = leafText(cat, 'CATEGORY') ?? null;
-      for (const cc of childrenNamed(cat, 'COSTCENTREALLOCATIONS.LIST')) {
-        rows.push({ entity: 'voucher_cost_centre_allocations', record: { ...link, line_no: ++costLine, ledger_line_no: lineNo, ledgername: ledgerName, category, stockitemname: null, ...convert(cc) } });
-      }
+      for (const cc of childrenNamed(cat, 'COSTCENTREALLOCATIONS.LIST')) costRow(cc, category, null);
     }
-    for (const cc of childrenNamed(e, 'COSTCENTREALLOCATIONS.LIST')) {
-      rows.push({ entity: 'voucher_cost_centre_allocations', record: { ...link, line_no: ++costLine, ledger_line_no: lineNo, ledgername: ledgerName, category: null, stockitemname: null, ...convert(cc) } });
-    }
+    for (const cc of childrenNamed(e, 'COSTCENTREALLOCATIONS.LIST')) costRow(cc, null, null);
     for (const inv of childrenNamed(e, 'INVENTORYALLOCATIONS.LIST')) {
       const item = leafText(inv, 'STOCKITEMNAME') ?? null;
       for (const cat of childrenNamed(inv, 'CATEGORYALLOCATIONS.LIST')) {
         const category = leafText(cat, 'CATEGORY') ?? null;
-        for (const cc of childrenNamed(cat, 'COSTCENTREALLOCATIONS.LIST')) {
-          rows.push({ entity: 'voucher_cost_centre_allocations', record: { ...link, line_no: ++costLine, ledger_line_no: lineNo, ledgername: ledgerName, category, stockitemname: item, ...convert(cc) } });
-        }
+        for (const cc of childrenNamed(cat, 'COSTCENTREALLOCATIONS.LIST')) costRow(cc, category, item);
       }
     }
   };
@@ -327,11 +334,11 @@ export function flattenVoucher(node: XNode): Row[] {
     const source = listName.replace('.LIST', '').toLowerCase();
     for (const e of childrenNamed(node, listName)) {
       const lineNo = ++invLine;
-      const rec = convert(e, { skip: INVENTORY_ENTRY_EXPLODED });
-      rows.push({ entity: 'voucher_inventory_entries', record: { ...link, line_no: lineNo, source, ...rec } });
+      const rec = convert(e, { skip: INVENTORY_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_alterid: alterid, line_no: lineNo, source } });
+      rows.push({ entity: 'voucher_inventory_entries', record: rec });
       const item = (rec['stockitemname'] as string | undefined) ?? null;
       for (const b of childrenNamed(e, 'BATCHALLOCATIONS.LIST')) {
-        rows.push({ entity: 'voucher_batch_allocations', record: { ...link, line_no: ++batchLine, inventory_line_no: lineNo, stockitemname: item, ...convert(b) } });
+        rows.push({ entity: 'voucher_batch_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_alterid: alterid, line_no: ++batchLine, inventory_line_no: lineNo, stock_item_name: item } }) });
       }
       for (const a of childrenNamed(e, 'ACCOUNTINGALLOCATIONS.LIST')) ledgerEntry(a, 'inventory_allocation', lineNo);
     }
@@ -341,20 +348,21 @@ export function flattenVoucher(node: XNode): Row[] {
   for (const cat of childrenNamed(node, 'CATEGORYENTRY.LIST')) {
     const category = leafText(cat, 'CATEGORY') ?? null;
     for (const emp of childrenNamed(cat, 'EMPLOYEEENTRY.LIST')) {
-      const empRec = convert(emp, { skip: new Set(['PAYHEADALLOCATIONS.LIST']) });
       const empLine = ++payLine;
-      rows.push({ entity: 'voucher_payroll_entries', record: { ...link, line_no: empLine, row_type: 'employee', employee_line_no: null, category, ...empRec } });
+      const empRec = convert(emp, { skip: PAYHEAD_EXPLODED, into: { voucher_guid: guid, voucher_alterid: alterid, line_no: empLine, row_type: 'employee', employee_line_no: null, cost_category: category } });
+      rows.push({ entity: 'voucher_payroll_entries', record: empRec });
+      const employee = (empRec['employeename'] as string | undefined) ?? null;
       for (const ph of childrenNamed(emp, 'PAYHEADALLOCATIONS.LIST')) {
         rows.push({
           entity: 'voucher_payroll_entries',
-          record: { ...link, line_no: ++payLine, row_type: 'payhead', employee_line_no: empLine, category, employeename: (empRec['employeename'] as string | undefined) ?? null, ...convert(ph) },
+          record: convert(ph, { into: { voucher_guid: guid, voucher_alterid: alterid, line_no: ++payLine, row_type: 'payhead', employee_line_no: empLine, cost_category: category, employee_name: employee } }),
         });
       }
     }
   }
   let attLine = 0;
   for (const a of childrenNamed(node, 'ATTENDANCEENTRIES.LIST')) {
-    rows.push({ entity: 'voucher_attendance_entries', record: { ...link, line_no: ++attLine, ...convert(a) } });
+    rows.push({ entity: 'voucher_attendance_entries', record: convert(a, { into: { voucher_guid: guid, voucher_alterid: alterid, line_no: ++attLine } }) });
   }
   return rows;
 }
@@ -365,21 +373,22 @@ export function flattenMaster(node: XNode): Row[] {
   let entity = MASTER_ENTITIES[name];
   const rows: Row[] = [];
   if (name === 'LEDGER') {
-    const rec = convert(node, { skip: new Set(['BILLALLOCATIONS.LIST', 'LEDGERCLOSINGVALUES.LIST']) });
+    const rec = convert(node, { skip: LEDGER_EXPLODED });
     rows.push({ entity: 'ledgers', record: rec });
-    const link = { ledger_guid: (rec['guid'] as string | undefined) ?? null, ledger_name: (rec['name'] as string | undefined) ?? null };
+    const ledger_guid = (rec['guid'] as string | undefined) ?? null;
+    const ledger_name = (rec['name'] as string | undefined) ?? null;
     let i = 0;
-    for (const b of childrenNamed(node, 'BILLALLOCATIONS.LIST')) rows.push({ entity: 'ledger_opening_bills', record: { ...link, line_no: ++i, ...convert(b) } });
+    for (const b of childrenNamed(node, 'BILLALLOCATIONS.LIST')) rows.push({ entity: 'ledger_opening_bills', record: convert(b, { into: { ledger_guid, ledger_name, line_no: ++i } }) });
     i = 0;
-    for (const b of childrenNamed(node, 'LEDGERCLOSINGVALUES.LIST')) rows.push({ entity: 'ledger_closing_values', record: { ...link, line_no: ++i, ...convert(b) } });
+    for (const b of childrenNamed(node, 'LEDGERCLOSINGVALUES.LIST')) rows.push({ entity: 'ledger_closing_values', record: convert(b, { into: { ledger_guid, ledger_name, line_no: ++i } }) });
     return rows;
   }
   if (name === 'STOCKITEM') {
-    const rec = convert(node, { skip: new Set(['BATCHALLOCATIONS.LIST', 'GSTDETAILS.LIST']) });
+    const rec = convert(node, { skip: STOCK_ITEM_EXPLODED });
     rows.push({ entity: 'stock_items', record: rec });
     const link = { stock_item_guid: (rec['guid'] as string | undefined) ?? null, stock_item_name: (rec['name'] as string | undefined) ?? null };
     let i = 0;
-    for (const b of childrenNamed(node, 'BATCHALLOCATIONS.LIST')) rows.push({ entity: 'stock_item_opening_batches', record: { ...link, line_no: ++i, ...convert(b) } });
+    for (const b of childrenNamed(node, 'BATCHALLOCATIONS.LIST')) rows.push({ entity: 'stock_item_opening_batches', record: convert(b, { into: { ...link, line_no: ++i } }) });
     i = 0;
     for (const g of childrenNamed(node, 'GSTDETAILS.LIST')) {
       const gst = convert(g, { skip: new Set(['STATEWISEDETAILS.LIST']) });
