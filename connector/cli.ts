@@ -53,7 +53,7 @@ Commands:
 Run "tally-connector <command> --help" for the options of a command.
 
 ${EXIT_TABLE}`,
-  run: `Usage: tally-connector run --config FILE [--only KEY ...]
+  run: `Usage: tally-connector run --config FILE [--only KEY ...] [--only-env NAME]
 
 Lists the landing, reads every file that is new or changed (path + sha256), writes its envelopes to
 the sink (one output file per input file, appearing atomically), and commits the file's checkpoint
@@ -68,6 +68,9 @@ that need attention.
 Options:
   --config FILE   YAML or JSON config (see examples/local.yaml, schemas/config.schema.json)
   --only KEY      only this landing path (repeatable); for sharded workers and targeted re-runs
+  --only-env NAME only the paths listed in environment variable NAME: a JSON array of paths, or of S3
+                  listing items ({"Key": ...}, as a Step Functions Distributed Map batch passes them;
+                  the source prefix is stripped)
   --help          this text
 
 ${EXIT_TABLE}`,
@@ -191,7 +194,7 @@ async function withRuntime<T>(config: Config, io: CliIO, fn: (rt: Runtime, log: 
 }
 
 async function runOrRead(cmd: 'run' | 'read', args: string[], io: CliIO): Promise<number> {
-  const { values } = parse(cmd, args, { state: { type: 'string' }, only: { type: 'string', multiple: true } });
+  const { values } = parse(cmd, args, { state: { type: 'string' }, only: { type: 'string', multiple: true }, 'only-env': { type: 'string' } });
   if (values.help) {
     io.stdout.write(HELP[cmd] + '\n');
     return EXIT_CODES.OK;
@@ -205,7 +208,7 @@ async function runOrRead(cmd: 'run' | 'read', args: string[], io: CliIO): Promis
       mode: cmd,
       stdout: io.stdout,
       ...(prior ? { priorState: prior } : {}),
-      ...(values.only ? { onlyKeys: new Set(values.only as string[]) } : {}),
+      ...(values.only || values['only-env'] ? { onlyKeys: onlyKeys(values.only as string[] | undefined, values['only-env'] as string | undefined, io.env, config) } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(drift ? { drift } : {}),
     });
@@ -214,6 +217,32 @@ async function runOrRead(cmd: 'run' | 'read', args: string[], io: CliIO): Promis
   io.stdout.write(JSON.stringify(line) + '\n');
   if (summary.error) io.stderr.write(`tally-connector: ${summary.error}\n`);
   return summary.exit_code;
+}
+
+/**
+ * The keys a sharded worker owns: --only values, plus a JSON array in an environment variable
+ * (paths, or S3 listing items whose Key carries the source prefix).
+ */
+export function onlyKeys(only: string[] | undefined, envName: string | undefined, env: NodeJS.ProcessEnv, config: Config): Set<string> {
+  const keys = new Set(only ?? []);
+  if (envName === undefined) return keys;
+  const raw = env[envName];
+  if (raw === undefined) throw new ConnectorError('E_USAGE', `--only-env ${envName}: the variable is not set`);
+  let items: unknown;
+  try {
+    items = JSON.parse(raw);
+  } catch {
+    throw new ConnectorError('E_USAGE', `--only-env ${envName}: not JSON; expected an array of paths or of {"Key": ...} items`);
+  }
+  const list = Array.isArray(items) ? items : items && typeof items === 'object' && Array.isArray((items as { Items?: unknown }).Items) ? (items as { Items: unknown[] }).Items : undefined;
+  if (!list) throw new ConnectorError('E_USAGE', `--only-env ${envName}: expected a JSON array (or {"Items": [...]})`);
+  const prefix = config.source.type === 's3' ? (config.source.prefix ?? '').replace(/^\/+/, '').replace(/([^/])$/, '$1/') : '';
+  for (const it of list) {
+    const k = typeof it === 'string' ? it : it && typeof it === 'object' && typeof (it as { Key?: unknown }).Key === 'string' ? (it as { Key: string }).Key : undefined;
+    if (k === undefined) throw new ConnectorError('E_USAGE', `--only-env ${envName}: an item is neither a path nor {"Key": ...}`);
+    keys.add(prefix && k.startsWith(prefix) ? k.slice(prefix.length) : k);
+  }
+  return keys;
 }
 
 async function planCmd(args: string[], io: CliIO): Promise<number> {

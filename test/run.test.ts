@@ -258,6 +258,17 @@ describe('run over a local landing', () => {
     const r2 = await run();
     expect(r2.summary).toMatchObject({ files_discovered: 2, files_processed: 1, files_skipped: 1 });
   });
+
+  it('takes a worker\'s batch of keys from an environment variable (Distributed Map items)', async () => {
+    writeFileSync(landing('a.xml'), XML_A);
+    writeFileSync(landing('b.xml'), XML_A.replace('g-1', 'g-2'));
+    writeFileSync(landing('c.xml'), XML_A.replace('g-1', 'g-3'));
+    const r = await cli(['run', '--config', cfg, '--only-env', 'BATCH'], { BATCH: JSON.stringify([{ Key: 'a.xml', Size: 1 }, 'c.xml']) });
+    expect(r.summary).toMatchObject({ files_discovered: 2, files_processed: 2 });
+    const bad = await cli(['run', '--config', cfg, '--only-env', 'NOPE']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/NOPE: the variable is not set/);
+  });
 });
 
 describe('read: the stateless connector', () => {
