@@ -20,6 +20,24 @@ export interface DocStore {
   close(): Promise<void>;
 }
 
+/** Every document under `prefix`, read with bounded concurrency (shared by the backends). */
+export async function readAll<T>(store: Pick<DocStore, 'list' | 'get'>, prefix: string, concurrency = 64): Promise<Array<[string, T]>> {
+  const keys = await store.list(prefix);
+  const out: Array<[string, T] | undefined> = new Array(keys.length);
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= keys.length) return;
+      const k = keys[i]!;
+      const doc = await store.get<T>(k);
+      out[i] = doc === undefined ? undefined : [k, doc];
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, worker));
+  return out.filter((x): x is [string, T] => x !== undefined);
+}
+
 const SAFE_SEGMENT = /^[A-Za-z0-9_.=@-]+$/;
 
 export function checkKey(key: string): void {
@@ -56,20 +74,7 @@ export function createLocalDocStore(root: string): DocStore {
       return out.sort();
     },
     async getAll<T>(prefix: string): Promise<Array<[string, T]>> {
-      const keys = await this.list(prefix);
-      const out: Array<[string, T]> = new Array(keys.length);
-      let next = 0;
-      const worker = async () => {
-        for (;;) {
-          const i = next++;
-          if (i >= keys.length) return;
-          const k = keys[i]!;
-          const doc = await this.get<T>(k);
-          out[i] = [k, doc as T];
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(64, keys.length) }, worker));
-      return out.filter((x) => x && x[1] !== undefined);
+      return readAll<T>(this, prefix);
     },
     async delete(key: string): Promise<void> {
       await rm(pathOf(key), { force: true });

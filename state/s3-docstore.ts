@@ -10,7 +10,7 @@ import type { S3StoreConfig } from '../connector/config.js';
 import { ConnectorError, errorMessage } from '../connector/errors.js';
 import type { Logger } from '../connector/log.js';
 import { classifyS3Error, createS3Client, normalizePrefix, s3LocationError } from '../connector/clients/s3.js';
-import { checkKey, type DocStore } from './docstore.js';
+import { checkKey, readAll, type DocStore } from './docstore.js';
 
 const GET_ALL_CONCURRENCY = 16;
 
@@ -91,20 +91,7 @@ export function createS3DocStore(cfg: S3StoreConfig, log: Logger): DocStore {
       return out.sort();
     },
     async getAll<T>(p: string): Promise<Array<[string, T]>> {
-      const keys = await store.list(p);
-      const out: Array<[string, T] | undefined> = new Array(keys.length);
-      let next = 0;
-      const worker = async () => {
-        for (;;) {
-          const i = next++;
-          if (i >= keys.length) return;
-          const k = keys[i]!;
-          const doc = await store.get<T>(k);
-          out[i] = doc === undefined ? undefined : [k, doc];
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(GET_ALL_CONCURRENCY, keys.length) }, worker));
-      return out.filter((x): x is [string, T] => x !== undefined);
+      return readAll<T>(store, p, GET_ALL_CONCURRENCY);
     },
     async delete(key: string): Promise<void> {
       try {

@@ -136,33 +136,22 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
   const entities: Record<string, number> = {};
   const warnings: string[] = [];
   let writer: EnvelopeWriter | undefined;
-  const makeWriter = () =>
-    new EnvelopeWriter(
-      {
-        tenant_id: config.tenant_id,
-        connector_id: config.connector_id,
-        stream_id: stream.id,
-        run_id: ctx.runId,
-        file_id: ctx.fileId,
-        ...(clearPath !== undefined ? { path: clearPath } : {}),
-        format,
-        encoding: decoder.decision.encoding,
-        ...(ctx.wrap ? { wrap: ctx.wrap } : {}),
-      },
-      (chunk) => output.write(chunk),
-      (entity) => schema?.version(entity) ?? 1,
-    );
-  const dlBase = () => ({
-    dead_letter_version: 1 as const,
+  // What every envelope and dead letter of this file says about where it came from.
+  const origin = {
     tenant_id: config.tenant_id,
     connector_id: config.connector_id,
     stream_id: stream.id,
     run_id: ctx.runId,
     file_id: ctx.fileId,
     ...(clearPath !== undefined ? { path: clearPath } : {}),
-    format,
-    rejected_at: new Date().toISOString(),
-  });
+  };
+  const makeWriter = () =>
+    new EnvelopeWriter(
+      { ...origin, format, encoding: decoder.decision.encoding, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) },
+      (chunk) => output.write(chunk),
+      (entity) => schema?.version(entity) ?? 1,
+    );
+  const dlBase = () => ({ dead_letter_version: 1 as const, ...origin, format, rejected_at: new Date().toISOString() });
 
   // 8-bit text is labelled UTF-8 until its first non-ASCII byte decides (ASCII is the same in both).
   const syncEncoding = (w: EnvelopeWriter) => {
