@@ -87,6 +87,8 @@ export function createDriftCoordinator(opts: {
   const { registry, log } = opts;
   const alerts = new Map<string, DriftAlert>();
   const entities = new Map<string, Map<string, SchemaVersion>>();
+  /** Streams that had no registered entity when the run started: their first run registers silently. */
+  const newStreams = new Set<string>();
   const locks = new Map<string, Promise<unknown>>();
   const validators = new Map<string, ValidateFunction>();
   let ajv: ReturnType<typeof newAjv> | undefined;
@@ -121,7 +123,13 @@ export function createDriftCoordinator(opts: {
   return {
     async init(streams) {
       for (const a of await registry.alerts()) alerts.set(a.id, a);
-      await Promise.all(streams.map(async (s) => entities.set(s.id, await registry.entities(s.id))));
+      await Promise.all(
+        streams.map(async (s) => {
+          const e = await registry.entities(s.id);
+          entities.set(s.id, e);
+          if (e.size === 0) newStreams.add(s.id);
+        }),
+      );
     },
 
     session(stream) {
@@ -141,7 +149,9 @@ export function createDriftCoordinator(opts: {
       return locked(stream.id, async () => {
         const session = file.schema as FileSession;
         const registered = registeredFor(stream.id);
-        const streamWasEmpty = registered.size === 0;
+        // A stream's first run registers version 1 of every entity it meets without alerts (a
+        // masters file then a day book is not drift); later, a new entity is worth an alert.
+        const streamWasEmpty = newStreams.has(stream.id) || registered.size === 0;
         const verdicts: EntityVerdict[] = [];
         for (const [entity, shape] of session.shapes()) {
           const base = registered.get(entity);
