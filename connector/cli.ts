@@ -185,7 +185,7 @@ export function requireConfig(cmd: string, values: { config?: string | boolean |
 
 async function withRuntime<T>(config: Config, io: CliIO, fn: (rt: Runtime, log: Logger) => Promise<T>): Promise<T> {
   const log = createLogger(io.env['LOG_LEVEL'] ?? config.log_level, io.stderr);
-  const rt = await createRuntime(config, log);
+  const rt = await createRuntime(config, log, io.env);
   try {
     return await fn(rt, log);
   } finally {

@@ -180,6 +180,24 @@ describe('run over a local landing', () => {
     expect(r.summary.files[0].file_id).toMatch(/^f[0-9a-f]{23}$/);
   });
 
+  it('derives file ids with a keyed hash when privacy.hash_key_env names a secret', async () => {
+    writeFileSync(landing('a.xml'), XML_A);
+    const plain = (await run()).summary;
+    const plainId = readOutputs(join(dir, 'out'))[0].source.file_id;
+    rmrf(join(dir, 'state'));
+    rmrf(join(dir, 'out'));
+    writeFileSync(cfg, yamlConfig(dir, 'privacy: { hash_key_env: TALLY_HASH_KEY }'));
+    const keyed = await cli(['run', '--config', cfg], { TALLY_HASH_KEY: 'k1' });
+    expect(keyed.summary.files_processed).toBe(1);
+    const keyedId = readOutputs(join(dir, 'out'))[0].source.file_id;
+    expect(keyedId).toMatch(/^f[0-9a-f]{23}$/);
+    expect(keyedId).not.toBe(plainId);
+    expect(plain.files_processed).toBe(1);
+    const missing = await cli(['run', '--config', cfg]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/TALLY_HASH_KEY, which is not set/);
+  });
+
   it('gives clear errors for an empty file, a binary file, JSON and a corrupt gzip', async () => {
     writeFileSync(landing('empty.csv'), '');
     writeFileSync(landing('bin.csv'), Buffer.from([1, 2, 0, 0, 0, 9, 0, 0, 250, 0, 0, 0, 3, 0, 0, 0, 0, 0, 7]));

@@ -48,8 +48,8 @@ export async function createDocStore(cfg: StoreConfig, log: Logger): Promise<Doc
   return createS3DocStore(cfg, log);
 }
 
-export async function createRuntime(config: Config, log: Logger): Promise<Runtime> {
-  const key = config.privacy.hash_key_env ? process.env[config.privacy.hash_key_env] : undefined;
+export async function createRuntime(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+  const key = config.privacy.hash_key_env ? env[config.privacy.hash_key_env] : undefined;
   if (config.privacy.hash_key_env && !key) {
     throw new ConnectorError('E_CONFIG', `privacy.hash_key_env names ${config.privacy.hash_key_env}, which is not set in the environment`);
   }

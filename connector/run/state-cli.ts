@@ -26,7 +26,7 @@ export async function stateCommand(args: string[], io: CliIO, load: (f: string) 
     return EXIT_CODES.OK;
   }
   const config = load(requireConfig('state', values));
-  const rt = await createRuntime(config, silentLogger);
+  const rt = await createRuntime(config, silentLogger, io.env);
   try {
     switch (sub) {
       case 'ls': {
