@@ -53,7 +53,7 @@ Commands:
 Run "tally-connector <command> --help" for the options of a command.
 
 ${EXIT_TABLE}`,
-  run: `Usage: tally-connector run --config FILE [--only KEY ...] [--only-env NAME]
+  run: `Usage: tally-connector run --config FILE [--only KEY ...] [--only-env NAME] [--shard I/N]
 
 Lists the landing, reads every file that is new or changed (path + sha256), writes its envelopes to
 the sink (one output file per input file, appearing atomically), and commits the file's checkpoint
@@ -71,6 +71,8 @@ Options:
   --only-env NAME only the paths listed in environment variable NAME: a JSON array of paths, or of S3
                   listing items ({"Key": ...}, as a Step Functions Distributed Map batch passes them;
                   the source prefix is stripped)
+  --shard I/N     only the files of shard I (0-based) of N, by a stable hash of the path: run N of
+                  these at once to use more cores on a backfill (each process parses on one core)
   --help          this text
 
 ${EXIT_TABLE}`,
@@ -194,7 +196,13 @@ async function withRuntime<T>(config: Config, io: CliIO, fn: (rt: Runtime, log: 
 }
 
 async function runOrRead(cmd: 'run' | 'read', args: string[], io: CliIO): Promise<number> {
-  const { values } = parse(cmd, args, { state: { type: 'string' }, only: { type: 'string', multiple: true }, 'only-env': { type: 'string' } });
+  const { values } = parse(cmd, args, { state: { type: 'string' }, only: { type: 'string', multiple: true }, 'only-env': { type: 'string' }, shard: { type: 'string' } });
+  let shard: { index: number; of: number } | undefined;
+  if (typeof values.shard === 'string') {
+    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new ConnectorError('E_USAGE', `${cmd}: --shard must be I/N with 0 <= I < N, e.g. --shard 0/2`);
+    shard = { index: Number(m[1]), of: Number(m[2]) };
+  }
   if (values.help) {
     io.stdout.write(HELP[cmd] + '\n');
     return EXIT_CODES.OK;
@@ -208,6 +216,7 @@ async function runOrRead(cmd: 'run' | 'read', args: string[], io: CliIO): Promis
       mode: cmd,
       stdout: io.stdout,
       ...(prior ? { priorState: prior } : {}),
+      ...(shard ? { shard } : {}),
       ...(values.only || values['only-env'] ? { onlyKeys: onlyKeys(values.only as string[] | undefined, values['only-env'] as string | undefined, io.env, config) } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(drift ? { drift } : {}),

@@ -277,6 +277,19 @@ describe('run over a local landing', () => {
     expect(r2.summary).toMatchObject({ files_discovered: 2, files_processed: 1, files_skipped: 1 });
   });
 
+  it('splits a landing between parallel workers with --shard, each file to exactly one', async () => {
+    for (let i = 0; i < 12; i++) writeFileSync(landing(`f${i}.xml`), XML_A.replace('g-1', `g-${i}`));
+    const [a, b] = await Promise.all([cli(['run', '--config', cfg, '--shard', '0/2']), cli(['run', '--config', cfg, '--shard', '1/2'])]);
+    expect(a.summary.files_processed + b.summary.files_processed).toBe(12);
+    expect(a.summary.files_processed).toBeGreaterThan(0);
+    expect(b.summary.files_processed).toBeGreaterThan(0);
+    const guids = readOutputs(join(dir, 'out')).filter((e) => e.entity === 'vouchers').map((e) => e.record.guid);
+    expect(new Set(guids).size).toBe(12);
+    expect(guids).toHaveLength(12);
+    expect((await run()).summary).toMatchObject({ files_processed: 0, files_skipped: 12 });
+    expect((await cli(['run', '--config', cfg, '--shard', '2/2'])).code).toBe(2);
+  });
+
   it('takes a worker\'s batch of keys from an environment variable (Distributed Map items)', async () => {
     writeFileSync(landing('a.xml'), XML_A);
     writeFileSync(landing('b.xml'), XML_A.replace('g-1', 'g-2'));

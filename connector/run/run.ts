@@ -64,12 +64,19 @@ export interface RunOptions {
   priorState?: Map<string, StreamState>;
   /** Only these keys (for sharded workers and targeted re-runs). */
   onlyKeys?: Set<string>;
+  /** Only the files of this shard: a stable hash of the path, modulo `of` (parallel workers on one landing). */
+  shard?: { index: number; of: number };
   signal?: AbortSignal;
   drift?: DriftCoordinator;
 }
 
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_MAX_MS = 10_000;
+
+/** The shard a landing path belongs to: the same for every worker and every run. */
+export function shardOf(key: string, of: number): number {
+  return createHash('sha256').update(key).digest().readUInt32BE(0) % of;
+}
 
 function backoff(attempt: number): number {
   const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
@@ -161,6 +168,10 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     return summary;
   }
   if (opts.onlyKeys) items = items.filter((i) => opts.onlyKeys!.has(i.file.key));
+  if (opts.shard) {
+    const { index, of } = opts.shard;
+    items = items.filter((i) => shardOf(i.file.key, of) === index);
+  }
 
   summary.files_discovered = items.length;
   const queue = new PQueue({ concurrency: config.concurrency });
