@@ -64,7 +64,22 @@ export interface StreamConfig {
   drift?: { compatible?: DriftAction; breaking?: DriftAction };
 }
 
-export type SinkConfig = { type: 'ndjson'; path: string } | { type: 'stdout' };
+/** NDJSON objects in a bucket, uploaded when each input file is complete (sinks/s3.ts). */
+export interface S3SinkConfig {
+  type: 's3';
+  bucket: string;
+  prefix?: string;
+  region?: string;
+  endpoint?: string;
+  force_path_style?: boolean;
+  allow_http_for_local_development?: boolean;
+  kms_key_id?: string;
+  max_attempts?: number;
+  retry_mode?: 'standard' | 'adaptive';
+}
+export type SinkConfig = { type: 'ndjson'; path: string } | { type: 'stdout' } | S3SinkConfig;
+/** Where rejected rows go: a local folder (`{ path }` in the config) or a bucket and prefix. */
+export type DeadLetterConfig = { type: 'local'; path: string } | S3SinkConfig;
 
 export interface Limits {
   max_file_bytes: number;
@@ -85,7 +100,7 @@ export interface Config {
   state: StoreConfig;
   schema_registry: StoreConfig;
   sink: SinkConfig;
-  dead_letter: { path: string };
+  dead_letter: DeadLetterConfig;
   concurrency: number;
   privacy: { clear_names: boolean; hash_key_env?: string };
   limits: Limits;
@@ -161,12 +176,20 @@ export function resolveConfig(raw: unknown, file: string): Config {
   } else {
     schemaRegistry = { ...state, prefix: joinPrefix(state.prefix ?? '', 'schemas') };
   }
-  const sink: SinkConfig = c.sink.type === 'ndjson' ? { type: 'ndjson', path: abs(c.sink.path) } : { type: 'stdout' };
-  const deadLetter = c.dead_letter?.path
-    ? abs(c.dead_letter.path)
-    : sink.type === 'ndjson'
-      ? resolve(sink.path, '_dead_letter')
-      : abs('dead_letter');
+  const sink: SinkConfig =
+    c.sink.type === 'ndjson' ? { type: 'ndjson', path: abs(c.sink.path) } : c.sink.type === 's3' ? { ...c.sink } : { type: 'stdout' };
+  // Dead letters: as configured (a folder, or `type: s3`), else beside the output: `<sink>/_dead_letter`
+  // for a folder, `<prefix>_dead_letter/` in the sink's bucket, `./dead_letter` for stdout.
+  const deadLetter: DeadLetterConfig =
+    c.dead_letter?.type === 's3'
+      ? { ...c.dead_letter }
+      : c.dead_letter?.path
+        ? { type: 'local', path: abs(c.dead_letter.path) }
+        : sink.type === 'ndjson'
+          ? { type: 'local', path: resolve(sink.path, '_dead_letter') }
+          : sink.type === 's3'
+            ? { ...sink, prefix: joinPrefix(sink.prefix ?? '', '_dead_letter/') }
+            : { type: 'local', path: abs('dead_letter') };
 
   const ids = new Set<string>();
   const streams = (c.streams as StreamConfig[]).map((s): ResolvedStream => {
@@ -189,7 +212,7 @@ export function resolveConfig(raw: unknown, file: string): Config {
     state,
     schema_registry: schemaRegistry,
     sink,
-    dead_letter: { path: deadLetter },
+    dead_letter: deadLetter,
     concurrency: c.concurrency ?? 4,
     privacy: { clear_names: c.privacy?.clear_names ?? false, ...(c.privacy?.hash_key_env ? { hash_key_env: c.privacy.hash_key_env } : {}) },
     limits: { ...DEFAULT_LIMITS, ...(c.limits ?? {}) },

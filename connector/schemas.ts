@@ -50,7 +50,7 @@ const UNIONS: Record<string, Record<string, string>> = {
   source: { local: 'localSource', s3: 's3Source', sftp: 'sftpSource' },
   state: { local: 'localStore', s3: 's3Store' },
   schema_registry: { local: 'localStore', s3: 's3Store' },
-  sink: { ndjson: 'ndjsonSink', stdout: 'stdoutSink' },
+  sink: { ndjson: 'ndjsonSink', stdout: 'stdoutSink', s3: 's3Sink' },
 };
 
 let unionAjv: Ajv | undefined;
@@ -97,7 +97,7 @@ export function formatAjvErrors(errors: ErrorObject[] | null | undefined, data: 
   for (const e of errors) {
     const top = e.instancePath.split('/')[1] ?? '';
     if (unionsWithErrors.has(top)) continue;
-    if (e.keyword === 'oneOf') continue;
+    if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
     add(describe(e));
   }
   return out.length ? out : errors.map(describe);

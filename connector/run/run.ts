@@ -140,6 +140,9 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
 
   let items: PlanItem[];
   try {
+    // A sink that cannot work (a bad endpoint) stops the run before anything is read.
+    await sink.ready?.();
+    await deadLetter?.ready?.();
     if (drift) {
       try {
         await drift.init(config.streams);

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { createLocalSource } from '../sources/local.js';
 import type { Source } from '../sources/source.js';
 import { createFolderNdjsonSink, createStdoutSink } from '../sinks/ndjson.js';
+import { createS3Sink } from '../sinks/s3.js';
 import type { Sink } from '../sinks/sink.js';
 import { createLocalDocStore, type DocStore } from '../../state/docstore.js';
 import { StateRegistry } from '../../state/state-registry.js';
@@ -71,11 +72,12 @@ export async function createRuntime(config: Config, log: Logger, env: NodeJS.Pro
 }
 
 export function createSinks(config: Config, mode: 'run' | 'read', stdout: NodeJS.WritableStream): { sink: Sink; deadLetter: Sink | undefined } {
-  if (mode === 'read' || config.sink.type === 'stdout') {
-    return { sink: createStdoutSink(stdout), deadLetter: mode === 'read' ? undefined : createFolderNdjsonSink(config.dead_letter.path, config.tenant_id) };
-  }
-  return {
-    sink: createFolderNdjsonSink(config.sink.path, config.tenant_id),
-    deadLetter: createFolderNdjsonSink(config.dead_letter.path, config.tenant_id),
-  };
+  const tenant = config.tenant_id;
+  // In read mode dead letters are messages on stdout; in run mode they go where dead_letter says
+  // (by default beside the output: `<folder>/_dead_letter` or `<prefix>_dead_letter/` in the sink's bucket).
+  const dl = config.dead_letter;
+  const deadLetter = mode === 'read' ? undefined : dl.type === 's3' ? createS3Sink(dl, tenant, { field: 'dead_letter.endpoint' }) : createFolderNdjsonSink(dl.path, tenant);
+  if (mode === 'read' || config.sink.type === 'stdout') return { sink: createStdoutSink(stdout), deadLetter };
+  if (config.sink.type === 's3') return { sink: createS3Sink(config.sink, tenant, { field: 'sink.endpoint' }), deadLetter };
+  return { sink: createFolderNdjsonSink(config.sink.path, tenant), deadLetter };
 }

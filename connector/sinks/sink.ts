@@ -24,6 +24,12 @@ export interface OutputTarget {
 
 export interface Sink {
   readonly kind: string;
+  /**
+   * Optional: build what the sink needs (clients, endpoint checks) before the first file, so a bad
+   * sink config fails the run up front (E_CONFIG) instead of failing each file. `open` does the
+   * same work lazily when `ready` was not called.
+   */
+  ready?(): Promise<void>;
   open(target: OutputTarget): Promise<StagedOutput>;
   /** Written immediately (stdout sink) or ignored (file sinks): messages that are not records. */
   message?(line: string): Promise<void>;

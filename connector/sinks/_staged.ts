@@ -1,0 +1,120 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { ConnectorError } from '../errors.js';
+import type { StagedOutput } from './sink.js';
+
+/**
+ * The staging every sink shares: one input file's output is written to a temporary file (one
+ * handle, owner-only), can be rewritten line by line (drift gate), and is handed to `deliver` on
+ * commit, which makes it visible all at once (rename into place, copy to stdout, upload to S3).
+ */
+
+/** Folders known to exist (mkdir -p once per process, not once per file). */
+const madeDirs = new Set<string>();
+export async function ensureDir(dir: string): Promise<void> {
+  if (madeDirs.has(dir)) return;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  madeDirs.add(dir);
+}
+
+/** Forget that `dir` exists (after removing it), so the next ensureDir creates it again. */
+export function forgetDir(dir: string): void {
+  madeDirs.delete(dir);
+}
+
+/** Run `fn`; if a folder vanished since it was created (someone cleaned up), create it again once. */
+export async function inDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  await ensureDir(dir);
+  try {
+    return await fn();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    madeDirs.delete(dir);
+    await ensureDir(dir);
+    return fn();
+  }
+}
+
+/**
+ * Makes the staged file visible; returns its URI. `tmp` is closed; it belongs to `deliver` from then
+ * on (rename it, or read it and remove it). If `deliver` throws, the caller's `abort` removes it.
+ */
+export type Deliver = (tmp: string, bytes: number, sha256: string) => Promise<string>;
+
+export interface StageOptions {
+  /** fsync the staged file before delivering it (a local rename must be durable; an upload need not). */
+  fsync?: boolean;
+  /** Called when the output is aborted, e.g. to cancel an upload in flight. */
+  onAbort?: () => Promise<void>;
+}
+
+/** A staged file in `stagingDir`, written through one handle, handed to `deliver` on commit. */
+export async function stageFile(stagingDir: string, deliver: Deliver, opts: StageOptions = {}): Promise<StagedOutput> {
+  const tmp = join(stagingDir, `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}.tmp`);
+  let fh: FileHandle | undefined = await inDir(stagingDir, () => open(tmp, 'w', 0o600));
+  let bytes = 0;
+  return {
+    async write(chunk: Buffer) {
+      if (!fh) throw new ConnectorError('E_SINK', 'write after commit/abort');
+      let off = 0;
+      while (off < chunk.length) {
+        const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
+        off += bytesWritten;
+      }
+      bytes += chunk.length;
+    },
+    async rewrite(fn: (line: string) => string | null) {
+      if (!fh) throw new ConnectorError('E_SINK', 'rewrite after commit/abort');
+      await fh.close();
+      fh = undefined;
+      const tmp2 = tmp + '.rw';
+      const out = await open(tmp2, 'w', 0o600);
+      try {
+        let parts: string[] = [];
+        let size = 0;
+        bytes = 0;
+        const flush = async () => {
+          if (!parts.length) return;
+          const b = Buffer.from(parts.join(''));
+          parts = [];
+          size = 0;
+          bytes += b.length;
+          await out.write(b);
+        };
+        const rl = createInterface({ input: createReadStream(tmp, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+        for await (const line of rl) {
+          const r = fn(line);
+          if (r === null) continue;
+          parts.push(r + '\n');
+          size += r.length;
+          if (size > 4 << 20) await flush();
+        }
+        await flush();
+      } finally {
+        await out.close();
+      }
+      await rename(tmp2, tmp);
+      fh = await open(tmp, 'a', 0o600);
+    },
+    async commit(sha256: string) {
+      if (!fh) throw new ConnectorError('E_SINK', 'commit after commit/abort');
+      if (opts.fsync !== false) await fh.sync();
+      await fh.close();
+      fh = undefined;
+      const uri = await deliver(tmp, bytes, sha256);
+      return { uri, bytes };
+    },
+    async abort() {
+      if (fh) {
+        await fh.close().catch(() => {});
+        fh = undefined;
+      }
+      await opts.onAbort?.().catch(() => {});
+      await rm(tmp, { force: true });
+      await rm(tmp + '.rw', { force: true });
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
+import type { Upload } from '@aws-sdk/lib-storage';
+import type { S3SinkConfig } from '../config.js';
+import { ConnectorError, errorMessage, isConnectorError } from '../errors.js';
+import { forgetDir, stageFile } from './_staged.js';
+import type { OutputTarget, Sink } from './sink.js';
+
+/** Upload part size and parts in flight per object: at most 16 MiB buffered per file being uploaded. */
+export const S3_SINK_PART_BYTES = 8 << 20;
+export const S3_SINK_QUEUE = 2;
+
+export interface S3SinkOptions {
+  /** Names the config field in endpoint errors: `sink.endpoint` or `dead_letter.endpoint`. */
+  field?: string;
+  /** Multipart part size (S3's minimum is 5 MiB). */
+  partSize?: number;
+  queueSize?: number;
+}
+
+interface Setup {
+  client: S3Client;
+  Upload: typeof Upload;
+  prefix: string;
+  classify: (e: unknown) => string;
+}
+
+/**
+ * NDJSON objects in a bucket: `<prefix>tenant=<t>/stream=<s>/date=<YYYY-MM-DD>/<file id>.<sha256:16>.ndjson`,
+ * one per input file version. Staged exactly like the folder sink (a local temp file under
+ * os.tmpdir(), owner-only, rewritable by the drift gate), then uploaded on commit with lib-storage
+ * (one PutObject, or a multipart upload for outputs above one part). S3 makes an object visible only
+ * when its upload completes (a multipart upload that fails is aborted), which gives the same
+ * all-or-nothing delivery as the folder sink's rename. Every object is written with server-side
+ * encryption: SSE-KMS under `kms_key_id` when set, else SSE-S3 (AES256).
+ *
+ * The S3 SDK and the client (connector/clients/s3.ts: endpoint policy, checksums, retries) load on
+ * `ready()` or the first `open()`, so a run that does not use S3 never loads the SDK.
+ */
+export function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions = {}): Sink {
+  const field = opts.field ?? 'sink.endpoint';
+  const dir = join(tmpdir(), `tally-connector-s3-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const sse: Pick<PutObjectCommandInput, 'ServerSideEncryption' | 'SSEKMSKeyId'> = cfg.kms_key_id
+    ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: cfg.kms_key_id }
+    : { ServerSideEncryption: 'AES256' };
+  let setup: Promise<Setup> | undefined;
+  const init = (): Promise<Setup> =>
+    (setup ??= (async () => {
+      const [clients, storage] = await Promise.all([import('../clients/s3.js'), import('@aws-sdk/lib-storage')]);
+      const prefix = clients.normalizePrefix(cfg.prefix);
+      const client = clients.createS3Client({ ...cfg, prefix }, 'sink', field);
+      return { client, Upload: storage.Upload, prefix, classify: clients.classifyS3Error };
+    })());
+
+  const uploadError = (e: unknown, s: Setup, uri: string): ConnectorError => {
+    const kind = s.classify(e);
+    const attempts = (e as { $metadata?: { attempts?: number } })?.$metadata?.attempts;
+    const after = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
+    const hint =
+      kind === 'auth'
+        ? `grant s3:PutObject${cfg.kms_key_id ? ' and kms:GenerateDataKey on the key' : ''} on ${cfg.bucket} to the identity in use`
+        : kind === 'missing_bucket'
+          ? `create the bucket ${cfg.bucket} or fix sink.bucket`
+          : 'the file was not committed; the next run reads and delivers it again';
+    return new ConnectorError('E_SINK', `upload to ${uri} failed${after}: ${errorMessage(e)}`, { cause: e, retryable: true, hint });
+  };
+
+  return {
+    kind: 's3',
+    async ready() {
+      await init();
+    },
+    async open(t: OutputTarget) {
+      let s: Setup;
+      try {
+        s = await init();
+      } catch (e) {
+        // A bad sink config (e.g. an http endpoint without the switch) found while a file is open:
+        // fail the file as retryable, so it is delivered once the config is fixed. Runs that call
+        // `ready()` first stop with E_CONFIG before reading anything instead.
+        if (isConnectorError(e)) throw new ConnectorError('E_SINK', e.message, { cause: e, retryable: true, ...(e.hint ? { hint: e.hint } : {}) });
+        throw e;
+      }
+      let current: Upload | undefined;
+      return stageFile(
+        dir,
+        async (tmp, _bytes, sha256) => {
+          const key = `${s.prefix}tenant=${tenantId}/stream=${t.stream_id}/date=${t.date}/${t.file_id}.${sha256.slice(0, 16)}.ndjson`;
+          const uri = `s3://${cfg.bucket}/${key}`;
+          const body = createReadStream(tmp, { highWaterMark: 1 << 20 });
+          try {
+            current = new s.Upload({
+              client: s.client,
+              params: { Bucket: cfg.bucket, Key: key, Body: body, ContentType: 'application/x-ndjson', ...sse },
+              partSize: opts.partSize ?? S3_SINK_PART_BYTES,
+              queueSize: opts.queueSize ?? S3_SINK_QUEUE,
+              leavePartsOnError: false,
+            });
+            await current.done();
+          } catch (e) {
+            throw uploadError(e, s, uri);
+          } finally {
+            current = undefined;
+            body.destroy();
+            await rm(tmp, { force: true });
+          }
+          return uri;
+        },
+        {
+          // The bytes leave this machine on commit; an fsync of the temp file would buy nothing.
+          fsync: false,
+          onAbort: async () => {
+            await current?.abort();
+          },
+        },
+      );
+    },
+    async close() {
+      if (setup) {
+        const s = await setup.catch(() => undefined);
+        s?.client.destroy();
+      }
+      await rm(dir, { recursive: true, force: true });
+      forgetDir(dir);
+    },
+  };
+}
