@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import PQueue from 'p-queue';
 import type { S3StoreConfig } from '../connector/config.js';
 import { silentLogger } from '../connector/log.js';
@@ -8,7 +8,7 @@ import { createS3DocStore } from '../state/s3-docstore.js';
 import { StateRegistry, type FileEntry } from '../state/state-registry.js';
 import { rmrf, tempDir } from './helpers/index.js';
 import { installS3Faults } from './harness/s3-faults.js';
-import { S3RVER_ENV, startS3rver, type S3rverHandle } from './harness/s3rver.js';
+import { useS3rver } from './harness/s3rver.js';
 
 /**
  * One behaviour, two backends: the same suite runs against the local folder store and the S3 store
@@ -16,43 +16,17 @@ import { S3RVER_ENV, startS3rver, type S3rverHandle } from './harness/s3rver.js'
  */
 
 const BUCKET = 'registry-bkt';
-let s3: S3rverHandle;
+const ctx = useS3rver([BUCKET]);
 const dirs: string[] = [];
-const savedEnv: Record<string, string | undefined> = {};
-
-let serverError: Error | undefined;
-beforeEach(() => {
-  if (serverError) throw new Error(`the test server did not start, so this test cannot run: ${serverError.message}`);
-});
-
-beforeAll(async () => {
-  for (const [k, v] of Object.entries(S3RVER_ENV)) {
-    savedEnv[k] = process.env[k];
-    process.env[k] = v;
-  }
-  try {
-    s3 = await startS3rver([BUCKET]);
-  } catch (e) {
-    // Every test then fails with this error (vitest would only mark them skipped if beforeAll threw).
-    serverError = e as Error;
-    return;
-  }
-});
-
-afterAll(async () => {
-  await s3?.stop();
+afterAll(() => {
   for (const d of dirs) rmrf(d);
-  for (const [k, v] of Object.entries(savedEnv)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
 });
 
 const s3Cfg = (prefix: string, extra: Partial<S3StoreConfig> = {}): S3StoreConfig => ({
   type: 's3',
   bucket: BUCKET,
   prefix,
-  endpoint: s3.endpoint,
+  endpoint: ctx.s3.endpoint,
   force_path_style: true,
   allow_http_for_local_development: true,
   ...extra,

@@ -1,44 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli, readOutputs, rmrf, tempDir } from './helpers/index.js';
-import { S3RVER_ENV, startS3rver, type S3rverHandle } from './harness/s3rver.js';
+import { useS3rver } from './harness/s3rver.js';
 
 /** The schema registry (and the state) on S3: a real S3 API server on 127.0.0.1. */
 const BUCKET = 'registry-drift';
-let s3: S3rverHandle;
-let serverError: Error | undefined;
-const saved: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  for (const [k, v] of Object.entries(S3RVER_ENV)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-  try {
-    s3 = await startS3rver([BUCKET]);
-  } catch (e) {
-    serverError = e as Error;
-  }
-});
-beforeEach(() => {
-  if (serverError) throw new Error(`s3rver did not start, so this test cannot run: ${serverError.message}`);
-});
-afterAll(async () => {
-  await s3?.stop();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
+const ctx = useS3rver([BUCKET]);
 
 describe('drift with the registries in S3', () => {
   it('quarantines, lists, accepts and then delivers, with versions and alerts stored in the bucket', async () => {
     const dir = tempDir();
     try {
       mkdirSync(join(dir, 'landing'));
-      const store = (prefix: string) => `{ type: s3, bucket: ${BUCKET}, prefix: ${prefix}, endpoint: "${s3.endpoint}", force_path_style: true, allow_http_for_local_development: true }`;
+      const store = (prefix: string) => `{ type: s3, bucket: ${BUCKET}, prefix: ${prefix}, endpoint: "${ctx.s3.endpoint}", force_path_style: true, allow_http_for_local_development: true }`;
       const cfg = join(dir, 'c.yaml');
       writeFileSync(
         cfg,
@@ -65,7 +41,7 @@ log_level: warn
       expect(after.summary).toMatchObject({ files_processed: 1, rows_emitted: 2 });
       const rows = readOutputs(join(dir, 'out')).filter((e) => e.record.id === '2' || e.record.id === '3');
       expect(rows.map((e) => e.schema_version)).toEqual([2, 2]);
-      const client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+      const client = new S3Client({ region: 'us-east-1', endpoint: ctx.s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
       const keys = (await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'schemas/' }))).Contents?.map((o) => o.Key) ?? [];
       client.destroy();
       expect(keys).toEqual(expect.arrayContaining(['schemas/t1/streams/s.csv/entities/qty/v/000001.json', 'schemas/t1/streams/s.csv/entities/qty/v/000002.json', `schemas/t1/alerts/${alerts[0].id}.json`]));

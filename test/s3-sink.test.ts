@@ -3,14 +3,14 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../connector/config.js';
 import { isConnectorError } from '../connector/errors.js';
 import { createS3Sink } from '../connector/sinks/s3.js';
 import { ROOT, cli, listFiles, readOutputs, rmrf, tempDir } from './helpers/index.js';
 import { bigCsv } from './harness/records.js';
 import { installS3Faults, type FaultPlan, type S3Call } from './harness/s3-faults.js';
-import { S3RVER_ENV, startS3rver, type S3rverHandle } from './harness/s3rver.js';
+import { useS3rver } from './harness/s3rver.js';
 
 /**
  * The S3 sink (`sink: { type: s3 }`) against a real S3 API server (s3rver, a child process on
@@ -21,49 +21,14 @@ import { S3RVER_ENV, startS3rver, type S3rverHandle } from './harness/s3rver.js'
 
 const SINK = 'sink-bkt';
 const OTHER = 'rejects-bkt';
-let s3: S3rverHandle;
-let admin: S3Client;
-let serverError: Error | undefined;
-const saved: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  for (const [k, v] of Object.entries(S3RVER_ENV)) {
-    saved[k] = process.env[k];
-    process.env[k] = v; // the SDK's default credential chain reads the environment
-  }
-  try {
-    s3 = await startS3rver([SINK, OTHER]);
-  } catch (e) {
-    // Every test then fails with this error (vitest would only mark them skipped if beforeAll threw).
-    serverError = e as Error;
-    return;
-  }
-  admin = new S3Client({
-    region: 'us-east-1',
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-});
-beforeEach(() => {
-  if (serverError) throw new Error(`s3rver did not start, so this test cannot run: ${serverError.message}`);
-});
-afterAll(async () => {
-  admin?.destroy();
-  await s3?.stop();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
+const ctx = useS3rver([SINK, OTHER]);
 
 /** Every key under a prefix (all pages). */
 async function keys(prefix: string, bucket = SINK): Promise<string[]> {
   const out: string[] = [];
   let token: string | undefined;
   do {
-    const page: ListObjectsV2CommandOutput = await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const page: ListObjectsV2CommandOutput = await ctx.admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     for (const o of page.Contents ?? []) out.push(o.Key!);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -71,7 +36,7 @@ async function keys(prefix: string, bucket = SINK): Promise<string[]> {
 }
 
 async function getText(key: string, bucket = SINK): Promise<string> {
-  return (await (await admin.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString('utf8'));
+  return (await (await ctx.admin.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString('utf8'));
 }
 
 /** The parsed NDJSON lines of every object under a prefix. */
@@ -93,7 +58,7 @@ const comparable = (envs: any[]) =>
 const comparableDeadLetters = (recs: any[]) => recs.map(({ run_id, rejected_at, ...rest }) => rest).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 const s3Fields = (bucket: string, prefix: string, extra = '') =>
-  `{ type: s3, bucket: ${bucket}, prefix: "${prefix}", region: us-east-1, endpoint: "${s3.endpoint}", force_path_style: true, allow_http_for_local_development: true${extra} }`;
+  `{ type: s3, bucket: ${bucket}, prefix: "${prefix}", region: us-east-1, endpoint: "${ctx.s3.endpoint}", force_path_style: true, allow_http_for_local_development: true${extra} }`;
 
 /** A config: local landing `<dir>/landing`, local state, the given sink. */
 function writeConfig(dir: string, sink: string, o: { deadLetter?: string; streams?: string; extra?: string; name?: string } = {}): string {
@@ -190,7 +155,7 @@ describe('the S3 sink', () => {
         expect(p.headers['x-amz-server-side-encryption-aws-kms-key-id']).toBeUndefined();
         expect(p.headers['content-type']).toBe('application/x-ndjson');
       }
-      const head = await admin.send(new HeadObjectCommand({ Bucket: SINK, Key: outKeys[0] }));
+      const head = await ctx.admin.send(new HeadObjectCommand({ Bucket: SINK, Key: outKeys[0] }));
       expect(head.ContentType).toBe('application/x-ndjson');
       // Staging files lived in os.tmpdir() and are gone.
       expect(ourTempDirs()).toEqual([]);
@@ -387,7 +352,7 @@ describe('S3 sink config', () => {
     const faults = installS3Faults();
     try {
       // The sink on its own: ready() builds the client and refuses the endpoint.
-      const sink = createS3Sink({ type: 's3', bucket: SINK, endpoint: s3.endpoint, force_path_style: true }, 't1');
+      const sink = createS3Sink({ type: 's3', bucket: SINK, endpoint: ctx.s3.endpoint, force_path_style: true }, 't1');
       const err = await sink.ready!().then(() => undefined, (e: unknown) => e);
       expect(isConnectorError(err) && err.code).toBe('E_CONFIG');
       expect(String((err as Error).message)).toMatch(/sink\.endpoint is plain http/);
@@ -400,7 +365,7 @@ describe('S3 sink config', () => {
       mkdirSync(join(dir, 'landing'));
       writeFileSync(join(dir, 'landing', 'a.csv'), 'id,qty\n1,5\n');
       const streams = '  - { id: s.a, pattern: "*.csv" }';
-      const cfg = writeConfig(dir, `{ type: s3, bucket: ${SINK}, prefix: nohttp, endpoint: "${s3.endpoint}", force_path_style: true }`, { streams });
+      const cfg = writeConfig(dir, `{ type: s3, bucket: ${SINK}, prefix: nohttp, endpoint: "${ctx.s3.endpoint}", force_path_style: true }`, { streams });
       const r = await cli(['run', '--config', cfg]);
       expect(r.code).toBe(2); // the sink is checked before anything is read
       expect(r.stderr + r.stdout).toMatch(/sink\.endpoint is plain http/);

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { isLoopbackHost, validateEndpoint } from '../connector/clients/s3.js';
 import { CORPUS, HAVE_CORPUS, ROOT, cli, listFiles, readOutputs, rmrf, tempDir } from './helpers/index.js';
 import { installS3Faults, type Fault, type FaultPlan } from './harness/s3-faults.js';
-import { S3RVER_ENV, startS3rver, type S3rverHandle } from './harness/s3rver.js';
+import { useS3rver } from './harness/s3rver.js';
 import { bigCsv, corpusBytes, corpusFiles, drainMeasured, envelopesByPath, expectSameIdsOnce, recordIds, recordsByPath, writeBigFile } from './harness/records.js';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
@@ -22,47 +22,10 @@ import { loadConfig } from '../connector/config.js';
 
 const BUCKET = 'landing-bkt';
 const STATE_BUCKET = 'state-bkt';
-let s3: S3rverHandle;
-let admin: S3Client;
-const savedEnv: Record<string, string | undefined> = {};
-
-let serverError: Error | undefined;
-beforeEach(() => {
-  if (serverError) throw new Error(`the test server did not start, so this test cannot run: ${serverError.message}`);
-});
-
-beforeAll(async () => {
-  for (const [k, v] of Object.entries(S3RVER_ENV)) {
-    savedEnv[k] = process.env[k];
-    process.env[k] = v; // the SDK's default credential chain reads the environment
-  }
-  try {
-    s3 = await startS3rver([BUCKET, STATE_BUCKET]);
-  } catch (e) {
-    // Every test then fails with this error (vitest would only mark them skipped if beforeAll threw).
-    serverError = e as Error;
-    return;
-  }
-  admin = new S3Client({
-    region: 'us-east-1',
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-});
-
-afterAll(async () => {
-  admin?.destroy();
-  await s3?.stop();
-  for (const [k, v] of Object.entries(savedEnv)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
+const ctx = useS3rver([BUCKET, STATE_BUCKET]);
 
 async function put(key: string, body: Buffer | string, bucket = BUCKET): Promise<void> {
-  await admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  await ctx.admin.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 }
 
 async function putAll(entries: Array<[string, Buffer | string]>, bucket = BUCKET): Promise<void> {
@@ -86,7 +49,7 @@ function s3Config(dir: string, o: S3Opts, name = 'c.yaml'): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, name);
   const state = o.stateS3
-    ? `{ type: s3, bucket: ${STATE_BUCKET}, prefix: "${o.stateS3}", endpoint: "${s3.endpoint}", force_path_style: true, allow_http_for_local_development: true }`
+    ? `{ type: s3, bucket: ${STATE_BUCKET}, prefix: "${o.stateS3}", endpoint: "${ctx.s3.endpoint}", force_path_style: true, allow_http_for_local_development: true }`
     : `{ type: local, path: ${join(dir, 'state')} }`;
   writeFileSync(
     file,
@@ -97,7 +60,7 @@ source:
   bucket: ${o.bucket ?? BUCKET}
   prefix: "${o.prefix}"
   region: us-east-1
-  endpoint: "${o.endpoint ?? s3.endpoint}"
+  endpoint: "${o.endpoint ?? ctx.s3.endpoint}"
   force_path_style: true
   allow_http_for_local_development: true
 ${(o.source ?? '').replace(/^/gm, '  ')}
@@ -160,7 +123,7 @@ describe('S3 endpoint policy (HTTPS only; http only for loopback with the local-
         cfg,
         `tenant_id: t1
 connector_id: c
-source: { type: s3, bucket: ${BUCKET}, endpoint: "${s3.endpoint}", force_path_style: true }
+source: { type: s3, bucket: ${BUCKET}, endpoint: "${ctx.s3.endpoint}", force_path_style: true }
 streams: [{ id: s, pattern: "**/*.xml" }]
 state: { type: local, path: ${join(dir, 'state')} }
 sink: { type: ndjson, path: ${join(dir, 'out')} }
@@ -238,7 +201,7 @@ describe.skipIf(!HAVE_CORPUS)('the Tally corpus landed in S3', () => {
 
   beforeAll(async () => {
     dir = tempDir();
-    if (serverError) return; // the test itself then fails
+    if (!ctx.s3) return; // the server did not start: each test then fails
     await putAll(corpusFiles().map((f) => [`${PREFIX}/tally/${f}`, corpusBytes(f)]));
     // Outside the prefix (a sibling that shares its first characters, and another tenant): never listed.
     await put('exports/t1-other/tally/leak.xml', corpusBytes(corpusFiles()[0]!));
@@ -421,7 +384,7 @@ describe('S3 landing', () => {
     ]);
     inject(({ command, key, n }) =>
       command === 'GetObject' && key === 'vanish/trn_gone.csv' && n === 1
-        ? ({ kind: 'before', run: async () => void (await admin.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }))) } satisfies Fault)
+        ? ({ kind: 'before', run: async () => void (await ctx.admin.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }))) } satisfies Fault)
         : undefined,
     );
     const r = await cli(['run', '--config', s3Config(dir, { prefix: 'vanish' })]);
@@ -473,8 +436,8 @@ describe('S3 landing', () => {
   it('streams a 128 MiB object from GetObject in bounded memory', async () => {
     const file = join(dir, 'big.bin');
     const size = writeBigFile(file, 128);
-    await new Upload({ client: admin, params: { Bucket: BUCKET, Key: 'bigobj/big.bin', Body: createReadStream(file) }, partSize: 8 << 20, queueSize: 2 }).done();
-    const src = createS3Source({ type: 's3', bucket: BUCKET, prefix: 'bigobj', endpoint: s3.endpoint, force_path_style: true, allow_http_for_local_development: true }, silentLogger);
+    await new Upload({ client: ctx.admin, params: { Bucket: BUCKET, Key: 'bigobj/big.bin', Body: createReadStream(file) }, partSize: 8 << 20, queueSize: 2 }).done();
+    const src = createS3Source({ type: 's3', bucket: BUCKET, prefix: 'bigobj', endpoint: ctx.s3.endpoint, force_path_style: true, allow_http_for_local_development: true }, silentLogger);
     try {
       const files = [];
       for await (const f of src.list()) files.push(f);

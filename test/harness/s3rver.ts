@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { ROOT } from '../helpers/index.js';
 
 /**
@@ -75,4 +77,53 @@ export async function stopChild(child: ChildProcess, after?: () => void): Promis
     clearTimeout(t);
   }
   after?.();
+}
+
+export interface S3rverContext {
+  /** The running server (set before the first test). */
+  s3: S3rverHandle;
+  /** A client for the tests' own setup and checks (not the connector's). */
+  admin: S3Client;
+}
+
+/**
+ * Start s3rver for a test file: credentials for the SDK's default chain in the environment (restored
+ * after), the server stopped by pid after the last test. If the server cannot start, every test of
+ * the file fails with the reason (vitest would only mark them skipped if beforeAll threw).
+ */
+export function useS3rver(buckets: string[]): S3rverContext {
+  const ctx = {} as S3rverContext;
+  const saved: Record<string, string | undefined> = {};
+  let error: Error | undefined;
+  beforeAll(async () => {
+    for (const [k, v] of Object.entries(S3RVER_ENV)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    try {
+      ctx.s3 = await startS3rver(buckets);
+    } catch (e) {
+      error = e as Error;
+      return;
+    }
+    ctx.admin = new S3Client({
+      region: 'us-east-1',
+      endpoint: ctx.s3.endpoint,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  });
+  beforeEach(() => {
+    if (error) throw new Error(`s3rver did not start, so this test cannot run: ${error.message}`);
+  });
+  afterAll(async () => {
+    ctx.admin?.destroy();
+    await ctx.s3?.stop();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  return ctx;
 }
