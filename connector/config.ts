@@ -6,8 +6,8 @@ import { formatAjvErrors, validatorFor } from './schemas.js';
 
 export type DriftAction = 'evolve' | 'alert' | 'quarantine' | 'fail';
 
-export interface LocalSourceConfig { type: 'local'; path: string; settle_seconds?: number }
-export interface S3SourceConfig {
+/** Where in S3 (or an S3-compatible store), and how requests are made: shared by every S3 component. */
+interface S3Place {
   type: 's3';
   bucket: string;
   prefix?: string;
@@ -15,9 +15,13 @@ export interface S3SourceConfig {
   endpoint?: string;
   force_path_style?: boolean;
   allow_http_for_local_development?: boolean;
-  page_size?: number;
   max_attempts?: number;
   retry_mode?: 'standard' | 'adaptive';
+}
+
+export interface LocalSourceConfig { type: 'local'; path: string; settle_seconds?: number }
+export interface S3SourceConfig extends S3Place {
+  page_size?: number;
   settle_seconds?: number;
 }
 export interface SftpSourceConfig {
@@ -40,17 +44,8 @@ export interface SftpSourceConfig {
 export type SourceConfig = LocalSourceConfig | S3SourceConfig | SftpSourceConfig;
 
 export interface LocalStoreConfig { type: 'local'; path: string }
-export interface S3StoreConfig {
-  type: 's3';
-  bucket: string;
-  prefix?: string;
-  region?: string;
-  endpoint?: string;
-  force_path_style?: boolean;
-  allow_http_for_local_development?: boolean;
+export interface S3StoreConfig extends S3Place {
   kms_key_id?: string;
-  max_attempts?: number;
-  retry_mode?: 'standard' | 'adaptive';
 }
 export type StoreConfig = LocalStoreConfig | S3StoreConfig;
 
@@ -65,17 +60,8 @@ export interface StreamConfig {
 }
 
 /** NDJSON objects in a bucket, uploaded when each input file is complete (sinks/s3.ts). */
-export interface S3SinkConfig {
-  type: 's3';
-  bucket: string;
-  prefix?: string;
-  region?: string;
-  endpoint?: string;
-  force_path_style?: boolean;
-  allow_http_for_local_development?: boolean;
+export interface S3SinkConfig extends S3Place {
   kms_key_id?: string;
-  max_attempts?: number;
-  retry_mode?: 'standard' | 'adaptive';
 }
 export type SinkConfig = { type: 'ndjson'; path: string } | { type: 'stdout' } | S3SinkConfig;
 /** Where rejected rows go: a local folder (`{ path }` in the config) or a bucket and prefix. */
