@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';
 import type { ResolvedStream } from '../config.js';
 import { ConnectorError, EXIT_CODES, errorMessage, isConnectorError, type ExitCode } from '../errors.js';
-import type { Sink } from '../sinks/sink.js';
 import type { RemoteFile } from '../sources/source.js';
 import { ARCHIVE_MESSAGE, BACKUP_MESSAGE, backupKind } from '../sources/match.js';
 import { checkpointUri, type FileEntry, type StreamState } from '../../state/state-registry.js';
@@ -34,7 +33,7 @@ export interface RunSummary {
   run_id: string;
   tenant_id: string;
   connector_id: string;
-  status: 'ok' | 'partial' | 'drift_failed' | 'interrupted' | 'source_unavailable' | 'state_unavailable';
+  status: 'ok' | 'partial' | 'drift_failed' | 'interrupted' | 'config_error' | 'source_unavailable' | 'state_unavailable';
   exit_code: ExitCode | 130;
   files_discovered: number;
   files_processed: number;
@@ -153,15 +152,23 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     items = await planRun(
       rt.source,
       config.streams,
-      async (id) => (opts.mode === 'read' ? (opts.priorState?.get(id) ?? { stream_id: id, files: new Map(), doc: undefined }) : rt.state.loadStream(id)),
+      async (id) => {
+        if (opts.mode === 'read') return opts.priorState?.get(id) ?? { stream_id: id, files: new Map(), doc: undefined };
+        try {
+          return await rt.state.loadStream(id);
+        } catch (e) {
+          throw isConnectorError(e) ? e : new ConnectorError('E_STATE', `the state registry could not be read: ${errorMessage(e)}`, { cause: e });
+        }
+      },
       drift ? { isHeld: (sid, e) => drift.holdStatus(sid, e) } : {},
     );
   } catch (e) {
     await sink.close().catch(() => {});
+    await deadLetter?.close().catch(() => {});
     const ce = isConnectorError(e) ? e : new ConnectorError('E_SOURCE', errorMessage(e), { cause: e });
     const [status, code] =
       ce.code === 'E_STATE' ? (['state_unavailable', EXIT_CODES.STATE_UNAVAILABLE] as const)
-      : ce.code === 'E_CONFIG' ? (['source_unavailable', EXIT_CODES.CONFIG] as const)
+      : ce.code === 'E_CONFIG' ? (['config_error', EXIT_CODES.CONFIG] as const)
       : (['source_unavailable', EXIT_CODES.SOURCE_UNAVAILABLE] as const);
     summary.status = status;
     summary.exit_code = code;
@@ -457,4 +464,3 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
   return summary;
 }
 
-export { type Sink };
