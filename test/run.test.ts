@@ -212,6 +212,35 @@ describe('run over a local landing', () => {
     expect(r.summary.files_failed).toBe(4);
   });
 
+  it('reads XML in UTF-16BE, Windows-1252 and gzip, and bounds hostile sizes', async () => {
+    writeFileSync(landing('be.xml'), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(XML_A.replace('Rent', 'Bäckerei'), 'utf16le').swap16()]));
+    writeFileSync(landing('cp.xml'), Buffer.from(XML_A.replace('g-1', 'g-cp').replace('Cash', 'Caf\xe9'), 'latin1'));
+    writeFileSync(landing('z.xml.gz'), gzipSync(Buffer.from(XML_A.replace('g-1', 'g-z'))));
+    writeFileSync(landing('huge_row.csv'), 'a,b\n"' + 'x'.repeat(2 * 1024 * 1024) + '",1\n');
+    writeFileSync(cfg, yamlConfig(dir, 'privacy: { clear_names: true }\nlimits: { max_row_bytes: 1048576 }'));
+    const r = await run();
+    const rows = readOutputs(join(dir, 'out')).filter((e) => e.envelope_version);
+    expect(rows.find((e) => e.source.path === 'be.xml' && e.entity === 'voucher_ledger_entries')).toMatchObject({ source: { encoding: 'utf-16be' }, record: { ledgername: 'Bäckerei' } });
+    expect(rows.find((e) => e.source.path === 'cp.xml' && e.record.ledgername === 'Café')?.source.encoding).toBe('windows-1252');
+    expect(rows.filter((e) => e.source.path === 'z.xml.gz' && e.entity === 'vouchers').map((e) => e.record.guid)).toEqual(['g-z']);
+    const big = r.summary.files.find((f: any) => f.path === 'huge_row.csv');
+    expect(big).toMatchObject({ status: 'failed', code: 'E_LIMIT' });
+    expect(big.message).toMatch(/longer than 1048576 bytes/);
+  });
+
+  it('refuses a gzip bomb and masters that exceed the de-duplication budget', async () => {
+    writeFileSync(landing('bomb.csv.gz'), gzipSync(Buffer.concat([Buffer.from('a\n'), Buffer.alloc(40 * 1024 * 1024, 0x61)])));
+    const ledger = (i: number) => `<TALLYMESSAGE><LEDGER NAME="L${i}"><GUID>m-${i}</GUID><ADDRESS>${'x'.repeat(400)}</ADDRESS></LEDGER></TALLYMESSAGE>`;
+    writeFileSync(landing('masters.xml'), `<ENVELOPE><BODY><IMPORTDATA><REQUESTDATA>${[1, 2, 3, 4].map(ledger).join('')}</REQUESTDATA></IMPORTDATA></BODY></ENVELOPE>`);
+    writeFileSync(cfg, yamlConfig(dir, 'privacy: { clear_names: true }\nlimits: { max_buffered_master_bytes: 2048 }'));
+    const r = await run();
+    const byPath = Object.fromEntries(r.summary.files.map((f: any) => [f.path, f]));
+    expect(byPath['bomb.csv.gz']).toMatchObject({ status: 'failed', code: 'E_LIMIT' });
+    expect(byPath['bomb.csv.gz'].message).toMatch(/expands more than 200x/);
+    expect(byPath['masters.xml']).toMatchObject({ status: 'failed', code: 'E_LIMIT' });
+    expect(byPath['masters.xml'].message).toMatch(/max_buffered_master_bytes/);
+  });
+
   it('decompresses .gz on the fly and checksums the compressed bytes', async () => {
     const gz = gzipSync(Buffer.from(CSV_OK));
     writeFileSync(landing('trn_accounting.csv.gz'), gz);
