@@ -170,6 +170,24 @@ describe('run over a local landing', () => {
     expect(fixed.summary).toMatchObject({ files_processed: 1, files_failed: 0 });
   });
 
+  it('state commands: ls, show, and forget to make the next run read a failed file again', async () => {
+    writeFileSync(landing('cut.xml'), XML_A.slice(0, 120));
+    writeFileSync(landing('ok.xml'), XML_A);
+    await run();
+    const ls = await cli(['state', 'ls', '--config', cfg]);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout).toMatch(/file\.local\.tally\.xml: 2 file\(s\) \{.*\} last_checkpoint=file:\/\/.*ok\.xml#sha256=[0-9a-f]{64}/);
+    expect(ls.stdout).toContain('"committed":1');
+    expect(ls.stdout).toContain('"failed":1');
+    const show = await cli(['state', 'show', '--config', cfg, '--stream', 'file.local.tally.xml', '--path', 'cut.xml']);
+    expect(JSON.parse(show.stdout)).toMatchObject({ status: 'failed', error: { code: 'E_XML_TRUNCATED', retryable: false } });
+    expect((await run()).summary).toMatchObject({ files_processed: 0, files_failed: 0 });
+    const forget = await cli(['state', 'forget', '--config', cfg, '--stream', 'file.local.tally.xml', '--path', 'cut.xml']);
+    expect(forget.stdout).toMatch(/forgot cut\.xml \(failed\); the next run reads it again/);
+    expect((await run()).summary).toMatchObject({ files_processed: 0, files_failed: 1 });
+    expect((await cli(['state', 'forget', '--config', cfg, '--stream', 'file.local.tally.xml', '--path', 'nope.xml'])).code).toBe(2);
+  });
+
   it('names the file by hash only unless clear names are allowed', async () => {
     writeFileSync(cfg, yamlConfig(dir));
     writeFileSync(landing('secret-customer-name.xml'), XML_A.slice(0, 200));
