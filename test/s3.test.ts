@@ -8,7 +8,7 @@ import { isLoopbackHost, validateEndpoint } from '../connector/clients/s3.js';
 import { CORPUS, HAVE_CORPUS, ROOT, cli, listFiles, readOutputs, rmrf, tempDir } from './helpers/index.js';
 import { installS3Faults, type Fault, type FaultPlan } from './harness/s3-faults.js';
 import { useS3rver } from './harness/s3rver.js';
-import { bigCsv, corpusBytes, corpusFiles, drainMeasured, envelopesByPath, expectSameIdsOnce, recordIds, recordsByPath, writeBigFile } from './harness/records.js';
+import { bigCsv, corpusBytes, corpusFiles, drainMeasured, envelopesByPath, expectSameIdsOnce, recordIds, recordsByPath, runCorpusLocally, writeBigFile } from './harness/records.js';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
 import { silentLogger } from '../connector/log.js';
@@ -211,32 +211,17 @@ describe.skipIf(!HAVE_CORPUS)('the Tally corpus landed in S3', () => {
 
   it('ingests with the same records as the local folder; a second run processes 0 files', async () => {
     // The same files read in place from the corpus folder.
-    const localDir = join(dir, 'local');
-    const localCfg = join(dir, 'local.yaml');
-    writeFileSync(
-      localCfg,
-      `tenant_id: t1
-connector_id: tally_file_dump
-source: { type: local, path: ${CORPUS} }
-streams: [{ id: file.s3.tally.xml, pattern: "*.xml" }]
-state: { type: local, path: ${join(localDir, 'state')} }
-sink: { type: ndjson, path: ${join(localDir, 'out')} }
-privacy: { clear_names: true }
-log_level: warn
-`,
-    );
-    const local = await cli(['run', '--config', localCfg]);
-    expect(local.code).toBe(0);
+    const local = await runCorpusLocally(join(dir, 'local'), 'file.s3.tally.xml');
 
     const cfg = s3Config(dir, { prefix: PREFIX, streams: '  - { id: file.s3.tally.xml, pattern: "**/*.xml" }' });
     const r1 = await cli(['run', '--config', cfg]);
     expect(r1.code).toBe(0);
     expect(problems(r1.stderr)).toEqual([]);
-    expect(r1.summary).toMatchObject({ files_discovered: corpusFiles().length, files_processed: corpusFiles().length, files_failed: 0, rows_emitted: local.summary.rows_emitted });
+    expect(r1.summary).toMatchObject({ files_discovered: corpusFiles().length, files_processed: corpusFiles().length, files_failed: 0, rows_emitted: local.rowsEmitted });
     expect(r1.summary.rows_emitted).toBeGreaterThan(100);
 
     const fromS3 = recordsByPath(join(dir, 'out'), (p) => p.replace(/^tally\//, ''));
-    const fromLocal = recordsByPath(join(localDir, 'out'));
+    const fromLocal = recordsByPath(local.out);
     expect([...fromS3.keys()].sort()).toEqual(corpusFiles());
     for (const f of corpusFiles()) expect(fromS3.get(f), f).toEqual(fromLocal.get(f));
 

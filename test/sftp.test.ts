@@ -9,7 +9,7 @@ import { createSftpSource, sftpSourceHooks } from '../connector/sources/sftp.js'
 import type { SftpSourceConfig } from '../connector/config.js';
 import { loadConfig } from '../connector/config.js';
 import { CORPUS, HAVE_CORPUS, ROOT, cli, rmrf, tempDir } from './helpers/index.js';
-import { bigCsv, corpusFiles, drainMeasured, envelopesByPath, expectSameIdsOnce, recordIds, recordsByPath, writeBigFile } from './harness/records.js';
+import { bigCsv, corpusFiles, drainMeasured, envelopesByPath, expectSameIdsOnce, recordIds, recordsByPath, runCorpusLocally, writeBigFile } from './harness/records.js';
 import { startSshd, type SshdHandle } from './harness/sshd.js';
 
 /**
@@ -179,28 +179,14 @@ describe.skipIf(!HAVE_CORPUS)('the Tally corpus uploaded over SFTP', () => {
     expect(early.summary.files[0]).toMatchObject({ status: 'pending', reason: expect.stringMatching(/waiting 60 s for the upload to settle/) });
     for (const f of corpusFiles()) utimesSync(join(root, 'tally', '2025', f), TEN_MIN_AGO(), TEN_MIN_AGO());
 
-    const localCfg = join(dir, 'local.yaml');
-    writeFileSync(
-      localCfg,
-      `tenant_id: t1
-connector_id: tally_file_dump
-source: { type: local, path: ${CORPUS} }
-streams: [{ id: file.sftp.tally.xml, pattern: "*.xml" }]
-state: { type: local, path: ${join(dir, 'local-state')} }
-sink: { type: ndjson, path: ${join(dir, 'local-out')} }
-privacy: { clear_names: true }
-log_level: warn
-`,
-    );
-    const local = await cli(['run', '--config', localCfg]);
-    expect(local.code).toBe(0);
+    const local = await runCorpusLocally(join(dir, 'local'), 'file.sftp.tally.xml');
 
     const r1 = await cli(['run', '--config', cfg]);
     expect(r1.code).toBe(0);
     expect(problems(r1.stderr)).toEqual([]);
-    expect(r1.summary).toMatchObject({ files_processed: corpusFiles().length, files_failed: 0, rows_emitted: local.summary.rows_emitted });
+    expect(r1.summary).toMatchObject({ files_processed: corpusFiles().length, files_failed: 0, rows_emitted: local.rowsEmitted });
     const fromSftp = recordsByPath(join(dir, 'out'), (p) => p.replace(/^tally\/2025\//, ''));
-    const fromLocal = recordsByPath(join(dir, 'local-out'));
+    const fromLocal = recordsByPath(local.out);
     expect([...fromSftp.keys()].sort()).toEqual(corpusFiles());
     for (const f of corpusFiles()) expect(fromSftp.get(f), f).toEqual(fromLocal.get(f));
 

@@ -1,7 +1,7 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { CORPUS, corpusFiles, readOutputs } from '../helpers/index.js';
+import { CORPUS, cli, corpusFiles, readOutputs } from '../helpers/index.js';
 
 /** Envelopes of a sink folder grouped by source path (configs here use clear_names), in row order. */
 export function envelopesByPath(outDir: string): Map<string, any[]> {
@@ -85,4 +85,28 @@ export async function drainMeasured(rs: AsyncIterable<unknown>): Promise<{ bytes
     if (l > peak) peak = l;
   }
   return { bytes, peakGrowth: peak - base, mbPerS: bytes / 1e6 / ((performance.now() - t0) / 1000) };
+}
+
+/**
+ * The reference for "same records as from a local folder": the corpus read in place by a local run
+ * into `<dir>/out`, under the given stream id. Returns the output folder.
+ */
+export async function runCorpusLocally(dir: string, streamId: string): Promise<{ out: string; rowsEmitted: number }> {
+  mkdirSync(dir, { recursive: true });
+  const cfg = join(dir, 'local.yaml');
+  writeFileSync(
+    cfg,
+    `tenant_id: t1
+connector_id: tally_file_dump
+source: { type: local, path: ${CORPUS} }
+streams: [{ id: ${streamId}, pattern: "*.xml" }]
+state: { type: local, path: ${join(dir, 'state')} }
+sink: { type: ndjson, path: ${join(dir, 'out')} }
+privacy: { clear_names: true }
+log_level: warn
+`,
+  );
+  const r = await cli(['run', '--config', cfg]);
+  expect(r.code).toBe(0);
+  return { out: join(dir, 'out'), rowsEmitted: r.summary.rows_emitted };
 }
