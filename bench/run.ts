@@ -288,19 +288,24 @@ async function runChild(ctx: Ctx, caseId: string, rep: number, args: string[], c
   if (!r && !problems.length) problems.push('no JSON result on stdout');
   const crashed = problems.length > 0;
   if (r) problems.push(...check(r, repDir));
-  const self = num(r?.['max_rss_bytes']);
   if (!ctx.keep) rmrf(repDir);
+  return toSample(rep, p, r, num(r?.['rows']), crashed, problems, r ?? {});
+}
+
+/** A sample from a finished child: peak RSS as the child reported it, else as polled from /proc. */
+function toSample(rep: number, p: { wall_s: number; polled_hwm_bytes: number }, result: Record<string, unknown> | undefined, rows: number | undefined, crashed: boolean, problems: string[], detail: Record<string, unknown>): Sample {
+  const self = num(result?.['max_rss_bytes']);
   return {
     rep,
     wall_s: p.wall_s,
     rss_bytes: self ?? p.polled_hwm_bytes,
     rss_source: self !== undefined ? 'self' : 'polled',
     polled_hwm_bytes: p.polled_hwm_bytes,
-    rows: num(r?.['rows']) ?? null,
+    rows: rows ?? null,
     valid: problems.length === 0,
     crashed,
     problems,
-    detail: r ?? {},
+    detail,
   };
 }
 
@@ -374,19 +379,7 @@ async function runConnector(rep: number, cfg: string, check: (summary: Record<st
     if (Array.isArray(files) && files.length) detail['files'] = files.slice(0, 5);
   }
   if (p.stderr.trim()) detail['stderr_tail'] = stderrTail(p.stderr);
-  const self = num(sum?.['max_rss_bytes']);
-  return {
-    rep,
-    wall_s: p.wall_s,
-    rss_bytes: self ?? p.polled_hwm_bytes,
-    rss_source: self !== undefined ? 'self' : 'polled',
-    polled_hwm_bytes: p.polled_hwm_bytes,
-    rows: num(sum?.['rows_emitted']) ?? null,
-    valid: problems.length === 0,
-    crashed,
-    problems,
-    detail,
-  };
+  return toSample(rep, p, sum, num(sum?.['rows_emitted']), crashed, problems, detail);
 }
 
 function buildCases(ctx: Ctx, groups: Set<Group>): CaseDef[] {
