@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConnectorError } from './errors.js';
-import { formatAjvErrors, validatorFor } from './schemas.js';
+import { formatAjvErrors, loadSchema, validatorFor } from './schemas.js';
 
 export type DriftAction = 'evolve' | 'alert' | 'quarantine' | 'fail';
 
@@ -210,4 +210,9 @@ export function resolveConfig(raw: unknown, file: string): Config {
 function joinPrefix(a: string, b: string): string {
   if (!a) return b;
   return a.endsWith('/') ? a + b : a + '/' + b;
+}
+
+/** The config JSON Schema (what `spec` prints). */
+export function configSchema(): Record<string, unknown> {
+  return loadSchema('config.schema.json');
 }

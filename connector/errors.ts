@@ -99,3 +99,30 @@ export function describePosition(p: Position | undefined): string {
   if (p.offset !== undefined) parts.push(`byte ${p.offset}`);
   return parts.join(', ');
 }
+
+/** "E_CODE: message (at line 12, byte 3456). hint": how a file or run failure is told everywhere. */
+export function describeError(e: ConnectorError): string {
+  const pos = describePosition(e.position);
+  return `${e.code}: ${e.message}${pos ? ` (at ${pos})` : ''}${e.hint ? `. ${e.hint}` : ''}`;
+}
+
+/**
+ * The one mapping from an error that stopped a command to its exit code. Anything that is not a
+ * ConnectorError (or carries no code an orchestrator can act on) is a bug: exit 1.
+ */
+export function exitCodeFor(e: unknown): number {
+  const code = isConnectorError(e) ? e.code : (e as { code?: unknown })?.code;
+  switch (code) {
+    case 'E_CONFIG':
+    case 'E_USAGE':
+      return EXIT_CODES.CONFIG;
+    case 'E_SOURCE':
+      return EXIT_CODES.SOURCE_UNAVAILABLE;
+    case 'E_STATE':
+      return EXIT_CODES.STATE_UNAVAILABLE;
+    case 'E_DRIFT_FAIL':
+      return EXIT_CODES.DRIFT_FAIL;
+    default:
+      return EXIT_CODES.INTERNAL;
+  }
+}

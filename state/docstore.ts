@@ -1,18 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
-
 /**
  * A small key → JSON document store: the one primitive both registries (state and schemas) are built
- * on, so that each has a local-folder backend and an S3 backend with the same behaviour.
+ * on, so that each has the same behaviour on every backend (a local folder, S3, memory).
  * Keys are `/`-separated paths of safe segments; a document is written atomically (a reader sees the
- * old or the new version, never half of one).
+ * old or the new version, never half of one). Backends: `local-docstore.ts`, `memory-docstore.ts`
+ * here, and the S3 one in `connector/stores/s3-docstore.ts` (it needs the connector's S3 client).
  */
 export interface DocStore {
   readonly uri: string;
   get<T = unknown>(key: string): Promise<T | undefined>;
   put(key: string, doc: unknown): Promise<void>;
-  /** Keys directly or indirectly under `prefix` (which ends with `/`). */
+  /** Keys directly or indirectly under `prefix` (which ends with `/`), sorted. */
   list(prefix: string): Promise<string[]>;
   /** Documents under `prefix`, read with bounded concurrency. */
   getAll<T = unknown>(prefix: string): Promise<Array<[string, T]>>;
@@ -40,6 +37,7 @@ export async function readAll<T>(store: Pick<DocStore, 'list' | 'get'>, prefix: 
 
 const SAFE_SEGMENT = /^[A-Za-z0-9_.=@-]+$/;
 
+/** Refuse keys that could leave the store (`..`, empty or odd segments); every backend calls it. */
 export function checkKey(key: string): void {
   const segs = key.split('/');
   for (const s of segs) {
@@ -47,88 +45,7 @@ export function checkKey(key: string): void {
   }
 }
 
-/** Local folder backend: one `<key>.json` file per document, owner-only permissions, temp + fsync + rename. */
-export function createLocalDocStore(root: string): DocStore {
-  const pathOf = (key: string) => {
-    checkKey(key);
-    return join(root, ...key.split('/')) + '.json';
-  };
-  return {
-    uri: root,
-    async get<T>(key: string): Promise<T | undefined> {
-      try {
-        return JSON.parse(await readFile(pathOf(key), 'utf8')) as T;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw e;
-      }
-    },
-    async put(key: string, doc: unknown): Promise<void> {
-      const p = pathOf(key);
-      await writeFileAtomic(p, JSON.stringify(doc, null, 1) + '\n');
-    },
-    async list(prefix: string): Promise<string[]> {
-      const dir = prefix ? join(root, ...prefix.replace(/\/$/, '').split('/')) : root;
-      const out: string[] = [];
-      await walk(dir, prefix.replace(/\/?$/, prefix ? '/' : ''), out);
-      return out.sort();
-    },
-    async getAll<T>(prefix: string): Promise<Array<[string, T]>> {
-      return readAll<T>(this, prefix);
-    },
-    async delete(key: string): Promise<void> {
-      await rm(pathOf(key), { force: true });
-    },
-    async close() {},
-  };
-}
-
-async function walk(dir: string, keyPrefix: string, out: string[]): Promise<void> {
-  let ents;
-  try {
-    ents = await readdir(dir, { withFileTypes: true });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
-  for (const e of ents) {
-    if (e.isDirectory()) await walk(join(dir, e.name), keyPrefix + e.name + '/', out);
-    else if (e.isFile() && e.name.endsWith('.json') && !e.name.startsWith('.')) out.push(keyPrefix + e.name.slice(0, -5));
-  }
-}
-
-/** Write a file so that readers see either the old or the new content: temp file, fsync, rename. Owner-only. */
-const madeDirs = new Set<string>();
-
-export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
-  const dir = dirname(path);
-  if (!madeDirs.has(dir)) {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    madeDirs.add(dir);
-  }
-  const tmp = join(dir, `.${path.slice(dir.length + 1)}.${randomBytes(6).toString('hex')}.tmp`);
-  let fh;
-  try {
-    fh = await open(tmp, 'w', 0o600);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    await mkdir(dir, { recursive: true, mode: 0o700 }); // removed since we made it
-    fh = await open(tmp, 'w', 0o600);
-  }
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
-export function isInside(root: string, p: string): boolean {
-  return p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+/** Hidden names (a leading dot) are temp files in the local backend: no backend lists them. */
+export function isHiddenKey(key: string): boolean {
+  return key.slice(key.lastIndexOf('/') + 1).startsWith('.');
 }

@@ -1,6 +1,7 @@
 import type { DocStore } from './docstore.js';
-import type { DriftAlert, Shape } from '../connector/drift/types.js';
-import { toJsonSchema } from '../connector/drift/infer.js';
+import type { DriftAlert, SchemaVersion, Shape } from './types.js';
+
+export type { SchemaVersion } from './types.js';
 
 /**
  * The schema registry: per tenant / stream / entity, numbered versions of the inferred shape (with
@@ -12,27 +13,17 @@ import { toJsonSchema } from '../connector/drift/infer.js';
  *   <tenant>/streams/<stream>/entities/<entity>/v/000001        the version documents
  *   <tenant>/alerts/<alert id>                                  drift alerts
  */
-export interface SchemaVersion {
-  schema_version_doc: 1;
-  tenant_id: string;
-  stream_id: string;
-  entity: string;
-  version: number;
-  shape: Shape;
-  json_schema: Record<string, unknown>;
-  registered_at: string;
-  reason: 'first_file' | 'evolve' | 'accept';
-  run_id?: string;
-  file_id?: string;
-  alert_id?: string;
-}
-
 const pad = (n: number) => String(n).padStart(6, '0');
 
 export class SchemaRegistry {
+  /**
+   * @param jsonSchema renders a shape as the JSON Schema stored beside it in each version document
+   *   (the drift module owns that rendering: `toJsonSchema` in connector/drift/json-schema.ts).
+   */
   constructor(
     readonly store: DocStore,
     readonly tenantId: string,
+    private readonly jsonSchema: (shape: Shape, title: string) => Record<string, unknown>,
   ) {}
 
   private entityBase(streamId: string, entity: string): string {
@@ -83,7 +74,7 @@ export class SchemaRegistry {
       entity,
       version,
       shape,
-      json_schema: toJsonSchema(shape, `${streamId} / ${entity} v${version}`),
+      json_schema: this.jsonSchema(shape, `${streamId} / ${entity} v${version}`),
       registered_at: new Date().toISOString(),
       ...Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined)),
     } as SchemaVersion;

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DocStore } from './docstore.js';
+import type { FileEntry, StreamDoc, StreamState } from './types.js';
+
+export type { FileEntry, FileStatus, FileVersionHint, StreamDoc, StreamState } from './types.js';
 
 /**
  * The state registry: per tenant / connector / stream, one document per file path (its latest
@@ -11,59 +14,6 @@ import type { DocStore } from './docstore.js';
  *   <tenant>/<connector>/<stream>/stream
  *   <tenant>/<connector>/<stream>/files/<sha256(path) prefix>
  */
-
-export type FileStatus = 'committed' | 'failed' | 'quarantined' | 'refused';
-
-export interface FileVersionHint {
-  size: number;
-  mtime_ms: number;
-  etag?: string;
-}
-
-export interface FileEntry {
-  state_version: 1;
-  /** Path relative to the landing root. */
-  path: string;
-  uri: string;
-  file_id: string;
-  status: FileStatus;
-  /** sha256 of the raw bytes, when the file was read to the end. */
-  sha256?: string;
-  size: number;
-  hint: FileVersionHint;
-  rows?: number;
-  rows_rejected?: number;
-  entities?: Record<string, number>;
-  schema_versions?: Record<string, number>;
-  format?: string;
-  encoding?: string;
-  output?: { uri: string; dead_letter_uri?: string };
-  run_id: string;
-  /** When this status was recorded. */
-  at: string;
-  committed_at?: string;
-  /** Checksums this path had before, newest first (a re-landed file supersedes them). */
-  supersedes?: Array<{ sha256: string; committed_at?: string; rows?: number }>;
-  error?: { code: string; message: string; retryable: boolean; line?: number; offset?: number; hint?: string };
-  /** For quarantined files: the drift alerts that hold them. */
-  drift_alert_ids?: string[];
-  /** The last successfully committed generation, kept while a newer generation failed or is held. */
-  last_committed?: { sha256: string; committed_at: string; rows: number };
-}
-
-export interface StreamDoc {
-  tenant_id: string;
-  connector_id: string;
-  stream_id: string;
-  last_checkpoint: string | null;
-  updated_at: string;
-}
-
-export interface StreamState {
-  stream_id: string;
-  files: Map<string, FileEntry>;
-  doc: StreamDoc | undefined;
-}
 
 export function checkpointUri(uri: string, sha256: string): string {
   return `${uri}#sha256=${sha256}`;

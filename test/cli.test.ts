@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, cli, rmrf, tempDir, yamlConfig } from './helpers/index.js';
@@ -79,6 +79,9 @@ describe('CLI', () => {
   it('plan shows what a run would do without reading files', async () => {
     writeFileSync(join(dir, 'landing', 'x.xml'), '<ENVELOPE/>');
     writeFileSync(join(dir, 'landing', 'Co.tsb'), 'x');
+    // Same modification time: the plan lists files in mtime order, then by path.
+    const t = new Date('2025-09-30T00:00:00Z');
+    for (const f of ['x.xml', 'Co.tsb']) utimesSync(join(dir, 'landing', f), t, t);
     const p = config(yamlConfig(dir, 'privacy: { clear_names: true }'), 'p.yaml');
     const r = await cli(['plan', '--config', p, '--json']);
     expect(r.code).toBe(0);

@@ -165,7 +165,7 @@ describe('infra: the CDK stack (synthesised offline)', () => {
 
   it('the batch format the state machine sends is what `run --only-env BATCH` reads', async () => {
     // States.JsonToString($.Items) of the batcher's {"Items": [{"Key": ...}]}: keys carry the landing prefix.
-    const { onlyKeys } = await import('../connector/cli.js');
+    const { onlyKeys } = await import('../connector/run/selection.js');
     const cfg = resolveConfig({ ...connectorConfig(), source: { type: 's3', bucket: 'landing-bkt', prefix: 'tally/t1/' } }, '<inline>');
     const batch = JSON.stringify([{ Key: 'tally/t1/daybook/a.xml' }, { Key: 'tally/t1/csv/trn_voucher.csv' }]);
     expect([...onlyKeys(undefined, 'BATCH', { BATCH: batch }, cfg)].sort()).toEqual(['csv/trn_voucher.csv', 'daybook/a.xml']);

@@ -10,6 +10,8 @@ import type { PlanItem } from '../run/plan.js';
 import type { FileEntry } from '../../state/state-registry.js';
 import { SchemaRegistry, type SchemaVersion } from '../../state/schema-registry.js';
 import { diffShapes, maxSeverity, mergeShapes } from './diff.js';
+import { toJsonSchema } from './json-schema.js';
+import type { Runtime } from '../run/runtime.js';
 import { RecordShapeBuilder, csvShape } from './infer.js';
 import { describeType, type DriftAlert, type FieldChange, type Severity, type Shape } from './types.js';
 
@@ -76,7 +78,19 @@ interface EntityVerdict {
   renamed_from?: DriftAlert['renamed_from'];
 }
 
-export function createDriftCoordinator(opts: {
+/** The run's drift coordinator over the runtime's schema registry. */
+export function createDriftCoordinator(rt: Runtime, log: Logger): DriftCoordinator {
+  return createCoordinator({
+    registry: new SchemaRegistry(rt.schemaStore, rt.config.tenant_id, toJsonSchema),
+    tenantId: rt.config.tenant_id,
+    connectorId: rt.config.connector_id,
+    runId: rt.runId,
+    log,
+    clearNames: rt.config.privacy.clear_names,
+  });
+}
+
+function createCoordinator(opts: {
   registry: SchemaRegistry;
   tenantId: string;
   connectorId: string;

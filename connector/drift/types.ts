@@ -6,64 +6,8 @@
  * names are escaped as `~0` and `~1`.
  */
 
-export type LogicalType = 'null' | 'boolean' | 'integer' | 'decimal' | 'date' | 'string' | 'array' | 'object' | 'any';
-
-export interface FieldInfo {
-  type: LogicalType;
-  /** For integers: a JSON number (XML counters like ALTERID) or digits in a string (CSV). */
-  repr?: 'number' | 'string';
-  /** Largest number of decimals seen (decimal). */
-  scale?: number;
-  /** Present in every row (CSV header columns; XML keys such as guid). Removing it is breaking. */
-  required: boolean;
-  /** A null was seen. */
-  nullable: boolean;
-}
-
-export type Shape = Record<string, FieldInfo>;
-
-export type Severity = 'compatible' | 'breaking';
-
-export interface FieldChange {
-  kind: 'added' | 'removed' | 'type_changed' | 'nullability_changed';
-  path: string;
-  /** Display name: `languagename[].name[]`. */
-  field: string;
-  before: FieldInfo | null;
-  after: FieldInfo | null;
-  severity: Severity;
-  why: string;
-}
-
-export type AlertStatus = 'open' | 'evolved' | 'accepted' | 'rejected';
-
-export interface DriftAlert {
-  alert_version: 1;
-  id: string;
-  tenant_id: string;
-  connector_id: string;
-  stream_id: string;
-  entity: string;
-  kind: 'schema_changed' | 'entity_added';
-  severity: Severity;
-  status: AlertStatus;
-  /** What the stream's policy did with the file. */
-  action: 'evolve' | 'alert' | 'quarantine' | 'fail';
-  file: { file_id: string; path?: string; sha256: string; rows: number };
-  /** Registered version the file was compared with (0 when the entity is new). */
-  base_version: number;
-  /** Version registered because of this alert (evolve, accept). */
-  resolved_version?: number;
-  changes: FieldChange[];
-  /** For a new entity that looks like a renamed one. */
-  renamed_from?: { entity: string; shared_fields: number; of: number };
-  /** The shape registered if the alert is accepted. */
-  proposed: Shape;
-  created_at: string;
-  resolved_at?: string;
-  run_id: string;
-  message: string;
-}
+export type { AlertStatus, DriftAction, DriftAlert, FieldChange, FieldInfo, LogicalType, SchemaVersion, Severity, Shape } from '../../state/types.js';
+import type { FieldInfo } from '../../state/types.js';
 
 export function displayPath(path: string): string {
   return path

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Config, ResolvedStream } from '../config.js';
-import { ConnectorError, describePosition, fileError, isConnectorError } from '../errors.js';
+import { ConnectorError, fileError, isConnectorError } from '../errors.js';
 import { EnvelopeWriter } from '../envelope.js';
 import { CsvReader, type ColumnKind } from '../formats/csv.js';
 import { isGzip, sniffBinary, TextDecoderStream8 } from '../formats/decode.js';
@@ -350,9 +350,4 @@ export function toReadError(e: unknown): ConnectorError {
   const err = e as NodeJS.ErrnoException;
   if (err?.name === 'AbortError') return new ConnectorError('E_READ', 'the read was aborted', { cause: e, retryable: false });
   return new ConnectorError('E_READ', `reading the file failed: ${err?.message ?? String(e)}`, { cause: e, retryable: true });
-}
-
-export function describeError(e: ConnectorError): string {
-  const pos = describePosition(e.position);
-  return `${e.code}: ${e.message}${pos ? ` (at ${pos})` : ''}${e.hint ? `. ${e.hint}` : ''}`;
 }

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';
 import type { ResolvedStream } from '../config.js';
-import { ConnectorError, EXIT_CODES, errorMessage, isConnectorError, type ExitCode } from '../errors.js';
+import { ConnectorError, EXIT_CODES, describeError, errorMessage, isConnectorError, type ExitCode } from '../errors.js';
 import type { RemoteFile } from '../sources/source.js';
 import { ARCHIVE_MESSAGE, BACKUP_MESSAGE, backupKind } from '../sources/match.js';
 import { checkpointUri, type FileEntry, type StreamState } from '../../state/state-registry.js';
-import { describeError, ingestFile, toReadError, type PreparedFile, type SchemaSession } from './ingest-file.js';
+import { ingestFile, toReadError, type PreparedFile, type SchemaSession } from './ingest-file.js';
 import { planRun, type PlanItem } from './plan.js';
 import { createSinks, type Runtime } from './runtime.js';
-import type { DriftCoordinator, DriftOutcome } from '../drift/coordinator.js';
+import { createDriftCoordinator, type DriftOutcome } from '../drift/coordinator.js';
+import { selects, type Selection } from './selection.js';
 
 export interface FileReport {
   stream_id: string;
@@ -61,21 +62,13 @@ export interface RunOptions {
   stdout: NodeJS.WritableStream;
   /** `read` only: committed files known to the orchestrator. */
   priorState?: Map<string, StreamState>;
-  /** Only these keys (for sharded workers and targeted re-runs). */
-  onlyKeys?: Set<string>;
-  /** Only the files of this shard: a stable hash of the path, modulo `of` (parallel workers on one landing). */
-  shard?: { index: number; of: number };
+  /** Which files this worker takes (all when empty). */
+  selection?: Selection;
   signal?: AbortSignal;
-  drift?: DriftCoordinator;
 }
 
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_MAX_MS = 10_000;
-
-/** The shard a landing path belongs to: the same for every worker and every run. */
-export function shardOf(key: string, of: number): number {
-  return createHash('sha256').update(key).digest().readUInt32BE(0) % of;
-}
 
 function backoff(attempt: number): number {
   const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
@@ -130,7 +123,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     if (summary.files.length < 200) summary.files.push(r);
   };
   const streamStats = (id: string) => (summary.streams[id] ??= { files_processed: 0, rows_emitted: 0, rows_rejected: 0, files_failed: 0 });
-  const drift = opts.drift;
+  const drift = createDriftCoordinator(rt, log);
   const { sink, deadLetter } = createSinks(config, opts.mode, opts.stdout);
   const message = async (obj: unknown) => {
     if (opts.mode === 'read') await sink.message?.(JSON.stringify(obj));
@@ -177,11 +170,8 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     log.error({ event: 'run_failed', run_id: rt.runId, code: ce.code, err: ce.message }, summary.error);
     return summary;
   }
-  if (opts.onlyKeys) items = items.filter((i) => opts.onlyKeys!.has(i.file.key));
-  if (opts.shard) {
-    const { index, of } = opts.shard;
-    items = items.filter((i) => shardOf(i.file.key, of) === index);
-  }
+  const selection = opts.selection;
+  if (selection) items = items.filter((i) => selects(selection, i.file.key));
 
   summary.files_discovered = items.length;
   const queue = new PQueue({ concurrency: config.concurrency });

@@ -8,8 +8,20 @@ import type { Source } from '../sources/source.js';
 import { createFolderNdjsonSink, createStdoutSink } from '../sinks/ndjson.js';
 import { createS3Sink } from '../sinks/s3.js';
 import type { Sink } from '../sinks/sink.js';
-import { createLocalDocStore, type DocStore } from '../../state/docstore.js';
+import type { DocStore } from '../../state/docstore.js';
+import { createLocalDocStore } from '../../state/local-docstore.js';
 import { StateRegistry } from '../../state/state-registry.js';
+
+/**
+ * Replacements a caller (a test) may give the factories: how clients are built. Production passes
+ * nothing. Faults are injected here, never through module-level hooks.
+ */
+export interface RuntimeDeps {
+  /** Called with every S3 client the connector builds (to add a fault-injecting middleware). */
+  onS3Client?: (client: import('@aws-sdk/client-s3').S3Client, purpose: 'source' | 'state' | 'sink') => void;
+  /** Called with each chunk an SFTP read yields (to kill the server side at a known point). */
+  onSftpChunk?: (info: { key: string; bytes: number }) => void | Promise<void>;
+}
 
 /** Everything a run needs, built from the config. Heavy SDKs (S3, SFTP) load only when configured. */
 export interface Runtime {
@@ -27,7 +39,7 @@ export function newRunId(now = new Date()): string {
   return `r-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function createSource(config: Config, log: Logger): Promise<Source> {
+export async function createSource(config: Config, log: Logger, _env: NodeJS.ProcessEnv = process.env, _deps: RuntimeDeps = {}): Promise<Source> {
   const s = config.source;
   switch (s.type) {
     case 'local':
@@ -43,20 +55,20 @@ export async function createSource(config: Config, log: Logger): Promise<Source>
   }
 }
 
-export async function createDocStore(cfg: StoreConfig, log: Logger): Promise<DocStore> {
+export async function createDocStore(cfg: StoreConfig, log: Logger, _env: NodeJS.ProcessEnv = process.env, _deps: RuntimeDeps = {}): Promise<DocStore> {
   if (cfg.type === 'local') return createLocalDocStore(cfg.path);
-  const { createS3DocStore } = await import('../../state/s3-docstore.js');
+  const { createS3DocStore } = await import('../stores/s3-docstore.js');
   return createS3DocStore(cfg, log);
 }
 
-export async function createRuntime(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+export async function createRuntime(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env, deps: RuntimeDeps = {}): Promise<Runtime> {
   const key = config.privacy.hash_key_env ? env[config.privacy.hash_key_env] : undefined;
   if (config.privacy.hash_key_env && !key) {
     throw new ConnectorError('E_CONFIG', `privacy.hash_key_env names ${config.privacy.hash_key_env}, which is not set in the environment`);
   }
-  const source = await createSource(config, log);
-  const stateStore = await createDocStore(config.state, log);
-  const schemaStore = await createDocStore(config.schema_registry, log);
+  const source = await createSource(config, log, env, deps);
+  const stateStore = await createDocStore(config.state, log, env, deps);
+  const schemaStore = await createDocStore(config.schema_registry, log, env, deps);
   return {
     config,
     log,

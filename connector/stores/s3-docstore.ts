@@ -6,11 +6,11 @@ import {
   type ListObjectsV2CommandOutput,
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
-import type { S3StoreConfig } from '../connector/config.js';
-import { ConnectorError, errorMessage } from '../connector/errors.js';
-import type { Logger } from '../connector/log.js';
-import { classifyS3Error, createS3Client, normalizePrefix, s3LocationError } from '../connector/clients/s3.js';
-import { checkKey, readAll, type DocStore } from './docstore.js';
+import type { S3StoreConfig } from '../config.js';
+import { ConnectorError, errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { classifyS3Error, createS3Client, normalizePrefix, s3LocationError } from '../clients/s3.js';
+import { checkKey, readAll, type DocStore } from '../../state/docstore.js';
 
 const GET_ALL_CONCURRENCY = 16;
 

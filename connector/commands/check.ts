@@ -3,15 +3,37 @@ import { EXIT_CODES, errorMessage, isConnectorError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { compileMatcher } from '../sources/match.js';
 import type { RemoteFile } from '../sources/source.js';
-import { createSource } from './runtime.js';
-import type { CliIO } from '../cli.js';
+import { createSource } from '../run/runtime.js';
+import { loggerFor, parse, requireConfig, type CliIO, type Command } from './_shared.js';
+
+const HELP = `Usage: tally-connector check --config FILE
+
+Verifies the landing step by step: connect (credentials, host key), list, find files matching the
+streams, open one of them and read its first bytes. Prints each step and what failed.
+Exit 0 when every step passed, 5 otherwise.`;
+
+export const checkCommand: Command = {
+  name: 'check',
+  synopsis: '--config FILE',
+  summary: 'verify the landing: connect, list, open one matching file',
+  help: HELP,
+  async run(args, io) {
+    const { values } = parse('check', args);
+    if (values.help) {
+      io.stdout.write(HELP + '\n');
+      return EXIT_CODES.OK;
+    }
+    const config = requireConfig('check', values);
+    return runCheck(config, loggerFor(config, io, 'warn'), io);
+  },
+};
 
 /**
  * `check`: connect, list, match, open one file and read its first bytes. Each step is printed with
  * what it found; the first failure says exactly what failed (credentials, host key, permission,
  * missing bucket or folder, no matching files).
  */
-export async function runCheck(config: Config, log: Logger, io: CliIO): Promise<number> {
+async function runCheck(config: Config, log: Logger, io: CliIO): Promise<number> {
   const steps: Array<{ step: string; ok: boolean; detail: string }> = [];
   const say = (step: string, ok: boolean, detail: string) => {
     steps.push({ step, ok, detail });
@@ -20,7 +42,7 @@ export async function runCheck(config: Config, log: Logger, io: CliIO): Promise<
   const explain = (e: unknown) => (isConnectorError(e) ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : errorMessage(e));
   let source;
   try {
-    source = await createSource(config, log);
+    source = await createSource(config, log, io.env, io.deps);
   } catch (e) {
     // A bad endpoint, a missing key file or environment variable: the config is wrong, nothing was contacted.
     say('configure', false, explain(e));

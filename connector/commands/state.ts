@@ -1,9 +1,7 @@
-import type { Config } from '../config.js';
 import { ConnectorError, EXIT_CODES } from '../errors.js';
 import { silentLogger } from '../log.js';
-import type { CliIO } from '../cli.js';
-import { parse, requireConfig } from '../cli.js';
-import { createRuntime } from './runtime.js';
+import { createRuntime } from '../run/runtime.js';
+import { parse, requireConfig, subcommand, type CliIO, type Command } from './_shared.js';
 
 const HELP = `Usage: tally-connector state <ls|show|forget> --config FILE [options]
 
@@ -14,19 +12,27 @@ const HELP = `Usage: tally-connector state <ls|show|forget> --config FILE [optio
 
 Paths are landing paths relative to the root (see "tally-connector plan").`;
 
-export async function stateCommand(args: string[], io: CliIO, load: (f: string) => Config): Promise<number> {
-  const [sub, ...rest] = args;
-  if (!sub || sub === '--help' || sub === '-h') {
+export const stateCommand: Command = {
+  name: 'state',
+  synopsis: 'ls|show|forget',
+  summary: 'inspect the state registry; forget a file so it is read again',
+  help: HELP,
+  run: state,
+};
+
+async function state(args: string[], io: CliIO): Promise<number> {
+  const { sub, rest } = subcommand(args);
+  if (!sub) {
     io.stdout.write(HELP + '\n');
-    return sub ? EXIT_CODES.OK : EXIT_CODES.CONFIG;
+    return args.length ? EXIT_CODES.OK : EXIT_CODES.CONFIG;
   }
   const { values } = parse('state', rest, { stream: { type: 'string' }, path: { type: 'string' } });
   if (values.help) {
     io.stdout.write(HELP + '\n');
     return EXIT_CODES.OK;
   }
-  const config = load(requireConfig('state', values));
-  const rt = await createRuntime(config, silentLogger, io.env);
+  const config = requireConfig('state', values);
+  const rt = await createRuntime(config, silentLogger, io.env, io.deps);
   try {
     switch (sub) {
       case 'ls': {

@@ -1,25 +1,12 @@
-import type { Config } from '../config.js';
 import { ConnectorError, EXIT_CODES } from '../errors.js';
-import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import type { CliIO } from '../cli.js';
-import { parse, requireConfig } from '../cli.js';
-import { createDocStore, type Runtime } from '../run/runtime.js';
+import { createDocStore } from '../run/runtime.js';
 import { SchemaRegistry } from '../../state/schema-registry.js';
-import { createDriftCoordinator as createCoordinator, type DriftCoordinator } from './coordinator.js';
-import { mergeShapes } from './diff.js';
-import { describeType, type DriftAlert } from './types.js';
-
-export function createDriftCoordinator(rt: Runtime, log: Logger): DriftCoordinator {
-  return createCoordinator({
-    registry: new SchemaRegistry(rt.schemaStore, rt.config.tenant_id),
-    tenantId: rt.config.tenant_id,
-    connectorId: rt.config.connector_id,
-    runId: rt.runId,
-    log,
-    clearNames: rt.config.privacy.clear_names,
-  });
-}
+import { mergeShapes } from '../drift/diff.js';
+import { toJsonSchema } from '../drift/json-schema.js';
+import { renderAlert } from '../drift/render.js';
+import type { DriftAlert } from '../drift/types.js';
+import { parse, requireConfig, subcommand, type CliIO, type Command } from './_shared.js';
 
 const HELP = `Usage: tally-connector drift <list|show|accept|reject> --config FILE [options]
 
@@ -38,20 +25,28 @@ such as integer → decimal, user-defined fields) or breaking (a required field 
 old type cannot hold, a required field turning null). Each stream's policy (config drift.compatible
 and drift.breaking: evolve | alert | quarantine | fail) decides what happens to the file.`;
 
-export async function driftCommand(args: string[], io: CliIO, load: (f: string) => Config): Promise<number> {
-  const [sub, ...rest] = args;
-  if (!sub || sub === '--help' || sub === '-h') {
+export const driftCommand: Command = {
+  name: 'drift',
+  synopsis: 'list|show|accept|reject',
+  summary: 'review schema drift alerts',
+  help: HELP,
+  run: drift,
+};
+
+async function drift(args: string[], io: CliIO): Promise<number> {
+  const { sub, rest } = subcommand(args);
+  if (!sub) {
     io.stdout.write(HELP + '\n');
-    return sub ? EXIT_CODES.OK : EXIT_CODES.CONFIG;
+    return args.length ? EXIT_CODES.OK : EXIT_CODES.CONFIG;
   }
   const { values, positionals } = parse('drift', rest, { status: { type: 'string' }, stream: { type: 'string' }, json: { type: 'boolean' } });
   if (values.help) {
     io.stdout.write(HELP + '\n');
     return EXIT_CODES.OK;
   }
-  const config = load(requireConfig('drift', values));
-  const store = await createDocStore(config.schema_registry, silentLogger);
-  const registry = new SchemaRegistry(store, config.tenant_id);
+  const config = requireConfig('drift', values);
+  const store = await createDocStore(config.schema_registry, silentLogger, io.env, io.deps);
+  const registry = new SchemaRegistry(store, config.tenant_id, toJsonSchema);
   const color = Boolean(io.color);
   const c = (code: number, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   try {
@@ -116,33 +111,3 @@ async function need(registry: SchemaRegistry, id: string | undefined): Promise<D
   return a;
 }
 
-export function renderAlert(a: DriftAlert, c: (code: number, s: string) => string = (_n, s) => s): string {
-  const lines: string[] = [];
-  const sev = a.severity === 'breaking' ? c(31, 'breaking') : c(33, 'compatible');
-  lines.push(`${c(1, `Alert ${a.id}`)}  ${a.status}, ${sev}, action: ${a.action}`);
-  lines.push(`Stream ${a.stream_id}, entity ${a.entity}${a.kind === 'entity_added' ? ' (new entity)' : ''}`);
-  lines.push(`File ${a.file.file_id}${a.file.path ? ` (${a.file.path})` : ''}, sha256 ${a.file.sha256.slice(0, 16)}…, ${a.file.rows} rows`);
-  lines.push(`Registered version ${a.base_version || '(none)'}${a.resolved_version ? ` → version ${a.resolved_version}` : ''}; raised ${a.created_at} by run ${a.run_id}`);
-  if (a.renamed_from) lines.push(`Looks like a rename of ${a.renamed_from.entity}: ${a.renamed_from.shared_fields} of its ${a.renamed_from.of} fields are shared.`);
-  lines.push('');
-  if (a.changes.length) {
-    const w = Math.min(40, Math.max(...a.changes.map((x) => x.field.length)));
-    for (const ch of a.changes) {
-      const mark = ch.kind === 'added' ? c(32, '+ added  ') : ch.kind === 'removed' ? c(31, '- removed') : ch.kind === 'type_changed' ? c(33, '~ type   ') : c(33, '~ nulls  ');
-      const sevw = ch.severity === 'breaking' ? c(31, 'breaking') : 'compatible';
-      lines.push(`  ${mark} ${ch.field.padEnd(w)}  ${describeType(ch.before).padEnd(28)} → ${describeType(ch.after).padEnd(28)} ${sevw}: ${ch.why}`);
-    }
-  } else if (a.kind === 'entity_added') {
-    const fields = Object.entries(a.proposed).filter(([p]) => p.split('/').length === 2);
-    for (const [p, f] of fields.slice(0, 30)) lines.push(`  ${c(32, '+')} ${p.slice(1).padEnd(36)} ${describeType(f)}`);
-    if (fields.length > 30) lines.push(`  … ${fields.length - 30} more`);
-  }
-  lines.push('');
-  lines.push(a.message);
-  if (a.status === 'open') {
-    lines.push('');
-    lines.push(`Next: tally-connector drift accept ${a.id}   registers the new shape; a held file is ingested on the next run`);
-    lines.push(`      tally-connector drift reject ${a.id}   the held file stays refused until it changes`);
-  }
-  return lines.join('\n');
-}
