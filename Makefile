@@ -9,6 +9,7 @@ help:
 	@echo "make bench   install, build, and run the benchmark (prints a table, writes bench/results.json)"
 	@echo "make build   compile TypeScript to dist/"
 	@echo "make check   type-check everything, including tests"
+	@echo "make schemas rewrite schemas/config.schema.json from the components (after changing one)"
 
 # npm ci also builds (the package's prepare script runs tsc).
 $(STAMP): package.json package-lock.json
@@ -35,7 +36,10 @@ test: build
 bench: build
 	node --max-old-space-size=4096 dist/bench/run.js
 
+schemas: build
+	node scripts/gen-schemas.mjs
+
 clean:
 	rm -rf dist examples/.state examples/out
 
-.PHONY: help install build check demo test bench clean
+.PHONY: help install build check demo test bench schemas clean

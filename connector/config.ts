@@ -1,71 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import type { ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { ConnectorError } from './errors.js';
-import { formatAjvErrors, loadSchema, validatorFor } from './schemas.js';
+import { FAMILIES, SINKS, SOURCES, STORES, type Family, type SinkConfig, type SourceConfig, type StoreConfig } from './components.js';
+import { CONFIG_SCHEMA_ID, configSchema } from './config-schema.js';
+import { formatAjvErrors } from './schemas.js';
+import { joinPrefix } from './clients/paths.js';
+import type { DriftAction } from '../state/types.js';
+import type { S3SinkConfig } from './sinks/s3.js';
+import type { FolderSinkConfig } from './sinks/ndjson.js';
 
-export type DriftAction = 'evolve' | 'alert' | 'quarantine' | 'fail';
+export { configSchema } from './config-schema.js';
+export type { DriftAction } from '../state/types.js';
+export type { SourceConfig, SinkConfig, StoreConfig, LocalSourceConfig, S3SourceConfig, SftpSourceConfig, S3SinkConfig, S3StoreConfig, LocalStoreConfig } from './components.js';
 
-/** Where in S3 (or an S3-compatible store), and how requests are made: shared by every S3 component. */
-interface S3Place {
-  type: 's3';
-  bucket: string;
-  prefix?: string;
-  region?: string;
-  endpoint?: string;
-  force_path_style?: boolean;
-  allow_http_for_local_development?: boolean;
-  max_attempts?: number;
-  retry_mode?: 'standard' | 'adaptive';
-}
-
-export interface LocalSourceConfig { type: 'local'; path: string; settle_seconds?: number }
-export interface S3SourceConfig extends S3Place {
-  page_size?: number;
-  settle_seconds?: number;
-}
-export interface SftpSourceConfig {
-  type: 'sftp';
-  host: string;
-  port?: number;
-  username: string;
-  private_key_file?: string;
-  private_key_env?: string;
-  passphrase_env?: string;
-  password_file?: string;
-  password_env?: string;
-  root: string;
-  host_key_sha256: string;
-  settle_seconds?: number;
-  read_chunk_bytes?: number;
-  max_attempts?: number;
-  connect_timeout_ms?: number;
-}
-export type SourceConfig = LocalSourceConfig | S3SourceConfig | SftpSourceConfig;
-
-export interface LocalStoreConfig { type: 'local'; path: string }
-export interface S3StoreConfig extends S3Place {
-  kms_key_id?: string;
-}
-export type StoreConfig = LocalStoreConfig | S3StoreConfig;
-
-export interface StreamConfig {
+/** A stream, with every default applied (config-schema.ts) and `pattern` folded into `patterns`. */
+export interface ResolvedStream {
   id: string;
-  pattern?: string;
-  patterns?: string[];
-  format?: 'auto' | 'xml' | 'csv';
+  patterns: string[];
+  format: 'auto' | 'xml' | 'csv';
+  /** For CSV: the entity to use instead of the one derived from the header or the file name. */
   entity?: string;
-  csv?: { delimiter?: string };
-  drift?: { compatible?: DriftAction; breaking?: DriftAction };
+  csv: { delimiter: string };
+  drift: { compatible: DriftAction; breaking: DriftAction };
 }
 
-/** NDJSON objects in a bucket, uploaded when each input file is complete (sinks/s3.ts). */
-export interface S3SinkConfig extends S3Place {
-  kms_key_id?: string;
-}
-export type SinkConfig = { type: 'ndjson'; path: string } | { type: 'stdout' } | S3SinkConfig;
-/** Where rejected rows go: a local folder (`{ path }` in the config) or a bucket and prefix. */
-export type DeadLetterConfig = { type: 'local'; path: string } | S3SinkConfig;
+/** Where rejected rows go: a local folder or a bucket and prefix. */
+export type DeadLetterConfig = FolderSinkConfig | S3SinkConfig;
 
 export interface Limits {
   max_file_bytes: number;
@@ -76,6 +40,7 @@ export interface Limits {
   max_decompression_ratio: number;
 }
 
+/** A validated config: every field the schema gives a default is present. */
 export interface Config {
   /** Absolute path of the config file, or '<inline>'. */
   file: string;
@@ -94,20 +59,33 @@ export interface Config {
   run: { progress_interval_ms: number; fail_fast: boolean };
 }
 
-export interface ResolvedStream extends StreamConfig {
-  patterns: string[];
-  format: 'auto' | 'xml' | 'csv';
-  drift: { compatible: DriftAction; breaking: DriftAction };
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2019) => Ajv2019;
+let ajv: Ajv2019 | undefined;
+let validator: ValidateFunction | undefined;
+
+/** The config validator: draft 2019-09, discriminated unions, defaults filled in (`useDefaults`). */
+function configValidator(): ValidateFunction {
+  if (!validator) {
+    ajv = new Ajv2019({ allErrors: true, strict: false, useDefaults: true, discriminator: true });
+    addFormats(ajv);
+    validator = ajv.compile(configSchema());
+  }
+  return validator;
 }
 
-export const DEFAULT_LIMITS: Limits = {
-  max_file_bytes: Number.MAX_SAFE_INTEGER,
-  max_row_bytes: 16 * 1024 * 1024,
-  max_xml_depth: 64,
-  max_fields: 4096,
-  max_buffered_master_bytes: 256 * 1024 * 1024,
-  max_decompression_ratio: 200,
-};
+/**
+ * One component's config fragment on its own (`{ type: 's3', bucket: ... }` as `sink`), validated
+ * and with its defaults: for callers that build a component without a whole config (tests, tools).
+ */
+export function resolveComponentConfig<T extends { type: string }>(family: Family, input: T | Omit<T, never> | Record<string, unknown>, field: string = family): T {
+  configValidator();
+  const raw = structuredClone(input) as Record<string, unknown>;
+  const def = `${String(raw['type'])}${family === 'store' ? 'Store' : family === 'sink' ? 'Sink' : 'Source'}`;
+  const v = ajv!.getSchema(`${CONFIG_SCHEMA_ID}#/$defs/${def}`);
+  if (!v) throw invalid('<component>', [`${field}: type ${JSON.stringify(raw['type'])} is not supported`]);
+  if (!v(raw)) throw invalid('<component>', formatAjvErrors(v.errors, { [field]: raw }).map((l) => `${field}${l.startsWith(':') ? '' : '.'}${l}`));
+  return raw as T;
+}
 
 /** Read, parse and validate a config file; every problem is a ConnectorError E_CONFIG naming the field. */
 export function loadConfig(file: string): Config {
@@ -129,64 +107,61 @@ export function loadConfig(file: string): Config {
   return resolveConfig(raw, abs);
 }
 
-/** Validate an already-parsed config object. `file` anchors relative paths. */
-export function resolveConfig(raw: unknown, file: string): Config {
-  const validate = validatorFor('config.schema.json');
-  if (!validate(raw)) {
-    const lines = formatAjvErrors(validate.errors, raw);
-    throw new ConnectorError('E_CONFIG', `${file}: invalid config:\n  - ${lines.join('\n  - ')}`, {
-      hint: 'the full list of fields is in schemas/config.schema.json; `tally-connector spec` prints it',
-    });
-  }
+function invalid(file: string, lines: string[]): ConnectorError {
+  return new ConnectorError('E_CONFIG', `${file}: invalid config:\n  - ${lines.join('\n  - ')}`, {
+    hint: 'the full list of fields is in schemas/config.schema.json; `tally-connector spec` prints it',
+  });
+}
+
+/**
+ * Validate an already-parsed config object (a copy is taken; defaults are filled into the copy).
+ * `file` anchors relative paths.
+ */
+export function resolveConfig(input: unknown, file: string): Config {
+  const raw = structuredClone(input);
+  const validate = configValidator();
+  if (!validate(raw)) throw invalid(file, formatAjvErrors(validate.errors, raw, familyTypes));
   const c = raw as Record<string, any>;
   const base = file === '<inline>' ? process.cwd() : dirname(file);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
 
-  const source: SourceConfig = { ...c.source };
-  if (source.type === 'local') source.path = abs(source.path);
-  if (source.type === 'sftp') {
-    if (source.private_key_file) source.private_key_file = abs(source.private_key_file);
-    if (source.password_file) source.password_file = abs(source.password_file);
-    if (!source.private_key_file && !source.private_key_env && !source.password_file && !source.password_env) {
-      throw new ConnectorError('E_CONFIG', `${file}: invalid config:\n  - source: an SFTP source needs one of private_key_file, private_key_env, password_file, password_env`);
-    }
-  }
-  const state: StoreConfig = { ...c.state };
-  if (state.type === 'local') state.path = abs(state.path);
-  let schemaRegistry: StoreConfig;
-  if (c.schema_registry) {
-    schemaRegistry = { ...c.schema_registry };
-    if (schemaRegistry.type === 'local') schemaRegistry.path = abs(schemaRegistry.path);
-  } else if (state.type === 'local') {
-    schemaRegistry = { type: 'local', path: resolve(state.path, 'schemas') };
-  } else {
-    schemaRegistry = { ...state, prefix: joinPrefix(state.prefix ?? '', 'schemas') };
-  }
-  const sink: SinkConfig =
-    c.sink.type === 'ndjson' ? { type: 'ndjson', path: abs(c.sink.path) } : c.sink.type === 's3' ? { ...c.sink } : { type: 'stdout' };
+  /** A component's fragment: its local paths resolved, its own rule checked. */
+  const fragment = <T extends { type: string }>(family: Family, field: string, cfg: T): T => {
+    const comp = FAMILIES[family][cfg.type]!;
+    const out: Record<string, unknown> = { ...cfg };
+    for (const p of comp.paths ?? []) if (typeof out[p] === 'string') out[p] = abs(out[p] as string);
+    const problem = comp.check?.(out as never);
+    if (problem) throw invalid(file, [`${field}: ${problem}`]);
+    return out as T;
+  };
+
+  const source = fragment<SourceConfig>('source', 'source', c.source);
+  const state = fragment<StoreConfig>('store', 'state', c.state);
+  const schemaRegistry: StoreConfig = c.schema_registry
+    ? fragment<StoreConfig>('store', 'schema_registry', c.schema_registry)
+    : state.type === 'local'
+      ? { type: 'local', path: resolve(state.path, 'schemas') }
+      : { ...state, prefix: joinPrefix(state.prefix, 'schemas') };
+  const sink = fragment<SinkConfig>('sink', 'sink', c.sink);
   // Dead letters: as configured (a folder, or `type: s3`), else beside the output: `<sink>/_dead_letter`
   // for a folder, `<prefix>_dead_letter/` in the sink's bucket, `./dead_letter` for stdout.
   const deadLetter: DeadLetterConfig =
     c.dead_letter?.type === 's3'
-      ? { ...c.dead_letter }
+      ? fragment<S3SinkConfig>('sink', 'dead_letter', c.dead_letter)
       : c.dead_letter?.path
-        ? { type: 'local', path: abs(c.dead_letter.path) }
+        ? { type: 'ndjson', path: abs(c.dead_letter.path) }
         : sink.type === 'ndjson'
-          ? { type: 'local', path: resolve(sink.path, '_dead_letter') }
+          ? { type: 'ndjson', path: resolve(sink.path, '_dead_letter') }
           : sink.type === 's3'
-            ? { ...sink, prefix: joinPrefix(sink.prefix ?? '', '_dead_letter/') }
-            : { type: 'local', path: abs('dead_letter') };
+            ? { ...sink, prefix: joinPrefix(sink.prefix, '_dead_letter/') }
+            : { type: 'ndjson', path: abs('dead_letter') };
 
   const ids = new Set<string>();
-  const streams = (c.streams as StreamConfig[]).map((s): ResolvedStream => {
-    if (ids.has(s.id)) throw new ConnectorError('E_CONFIG', `${file}: invalid config:\n  - streams: stream id "${s.id}" is used twice`);
+  const streams = (c.streams as Array<Record<string, any>>).map((s): ResolvedStream => {
+    if (ids.has(s.id)) throw invalid(file, [`streams: stream id "${s.id}" is used twice`]);
     ids.add(s.id);
-    return {
-      ...s,
-      patterns: s.patterns ?? [s.pattern as string],
-      format: s.format ?? 'auto',
-      drift: { compatible: s.drift?.compatible ?? 'evolve', breaking: s.drift?.breaking ?? 'quarantine' },
-    };
+    const { pattern, patterns, ...rest } = s;
+    return { ...rest, patterns: patterns ?? [pattern] } as ResolvedStream;
   });
 
   return {
@@ -199,20 +174,18 @@ export function resolveConfig(raw: unknown, file: string): Config {
     schema_registry: schemaRegistry,
     sink,
     dead_letter: deadLetter,
-    concurrency: c.concurrency ?? 4,
-    privacy: { clear_names: c.privacy?.clear_names ?? false, ...(c.privacy?.hash_key_env ? { hash_key_env: c.privacy.hash_key_env } : {}) },
-    limits: { ...DEFAULT_LIMITS, ...(c.limits ?? {}) },
-    log_level: c.log_level ?? 'info',
-    run: { progress_interval_ms: c.run?.progress_interval_ms ?? 5000, fail_fast: c.run?.fail_fast ?? false },
+    concurrency: c.concurrency,
+    privacy: c.privacy,
+    limits: c.limits,
+    log_level: c.log_level,
+    run: c.run,
   };
 }
 
-function joinPrefix(a: string, b: string): string {
-  if (!a) return b;
-  return a.endsWith('/') ? a + b : a + '/' + b;
-}
-
-/** The config JSON Schema (what `spec` prints). */
-export function configSchema(): Record<string, unknown> {
-  return loadSchema('config.schema.json');
-}
+/** The `type`s each union field accepts, for messages. */
+const familyTypes: Record<string, string[]> = {
+  source: Object.keys(SOURCES),
+  state: Object.keys(STORES),
+  schema_registry: Object.keys(STORES),
+  sink: Object.keys(SINKS),
+};

@@ -45,22 +45,12 @@ export function validatorFor(name: string): ValidateFunction {
   return v;
 }
 
-/** Tagged unions of the config: the property, and the definition for each `type`. */
-const UNIONS: Record<string, Record<string, string>> = {
-  source: { local: 'localSource', s3: 's3Source', sftp: 'sftpSource' },
-  state: { local: 'localStore', s3: 's3Store' },
-  schema_registry: { local: 'localStore', s3: 's3Store' },
-  sink: { ndjson: 'ndjsonSink', stdout: 'stdoutSink', s3: 's3Sink' },
-};
-
-let unionAjv: Ajv | undefined;
-
 /**
  * Turn ajv errors into lines a person can act on: the field path in dotted form, what was wrong and
- * what was expected. A tagged union (source, state, sink) is reported against the shape its `type`
- * selects, so a typo in an S3 source is not also reported against the local and SFTP shapes.
+ * what was expected. `unions` names the fields that are tagged by `type` (source, sink, ...) and the
+ * types each accepts: the discriminator reports errors of the branch `type` selects only.
  */
-export function formatAjvErrors(errors: ErrorObject[] | null | undefined, data: unknown): string[] {
+export function formatAjvErrors(errors: ErrorObject[] | null | undefined, data: unknown, unions: Record<string, string[]> = {}): string[] {
   if (!errors?.length) return [];
   const out: string[] = [];
   const seen = new Set<string>();
@@ -70,33 +60,26 @@ export function formatAjvErrors(errors: ErrorObject[] | null | undefined, data: 
       out.push(m);
     }
   };
-  const unionsWithErrors = new Set<string>();
   for (const e of errors) {
-    const top = e.instancePath.split('/')[1] ?? '';
-    if (top in UNIONS && e.instancePath.split('/').length >= 2) unionsWithErrors.add(top);
-  }
-  for (const u of unionsWithErrors) {
-    const val = (data as Record<string, unknown>)?.[u];
-    if (!val || typeof val !== 'object' || Array.isArray(val)) {
-      add(`${u}: must be an object with a "type" (one of ${Object.keys(UNIONS[u]!).join(', ')})`);
-      continue;
+    const segs = e.instancePath.split('/');
+    const union = segs.length === 2 ? unions[segs[1]!] : undefined;
+    if (union) {
+      const field = segs[1]!;
+      const val = (data as Record<string, unknown>)?.[field];
+      if (e.keyword === 'type') {
+        add(`${field}: must be an object with a "type" (one of ${union.join(', ')})`);
+        continue;
+      }
+      if ((e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === 'type') || (e.keyword === 'discriminator' && (e.params as { error?: string }).error === 'tag')) {
+        add(`${field}: type is missing; expected one of ${union.join(', ')}`);
+        continue;
+      }
+      if (e.keyword === 'discriminator') {
+        const t = val && typeof val === 'object' ? (val as Record<string, unknown>)['type'] : undefined;
+        add(`${field}: type ${JSON.stringify(t)} is not supported; expected one of ${union.join(', ')}`);
+        continue;
+      }
     }
-    const t = (val as Record<string, unknown>)['type'];
-    const def = typeof t === 'string' ? UNIONS[u]![t] : undefined;
-    if (!def) {
-      add(`${u}: type ${t === undefined ? 'is missing' : JSON.stringify(t) + ' is not supported'}; expected one of ${Object.keys(UNIONS[u]!).join(', ')}`);
-      continue;
-    }
-    if (!unionAjv) {
-      unionAjv = newAjv();
-      unionAjv.addSchema(loadSchema('config.schema.json'));
-    }
-    const v = unionAjv.compile({ $ref: `https://tally-connector.local/schemas/config.schema.json#/definitions/${def}` });
-    if (!v(val)) for (const e of v.errors ?? []) add(describe({ ...e, instancePath: `/${u}${e.instancePath}` }));
-  }
-  for (const e of errors) {
-    const top = e.instancePath.split('/')[1] ?? '';
-    if (unionsWithErrors.has(top)) continue;
     if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
     add(describe(e));
   }
@@ -121,6 +104,8 @@ function describe(e: ErrorObject): string {
       return `${where === '(top level)' ? '' : where + '.'}${String(p['missingProperty'])}: is required`;
     case 'additionalProperties':
       return `${where}: unknown field "${String(p['additionalProperty'])}" (check the spelling; see schemas/config.schema.json)`;
+    case 'unevaluatedProperties':
+      return `${where}: unknown field "${String(p['unevaluatedProperty'])}" (check the spelling; see schemas/config.schema.json)`;
     case 'type':
       return `${where}: must be ${String(p['type'])}`;
     case 'enum':

@@ -5,9 +5,11 @@ import type { S3StoreConfig } from '../connector/config.js';
 import { silentLogger } from '../connector/log.js';
 import type { DocStore } from '../state/docstore.js';
 import { createLocalDocStore } from '../state/local-docstore.js';
-import { createS3DocStore } from '../connector/stores/s3-docstore.js';
+import { createMemoryDocStore } from '../state/memory-docstore.js';
 import { StateRegistry, type FileEntry } from '../state/state-registry.js';
-import { rmrf, tempDir } from './helpers/index.js';
+import { makeComponent, rmrf, tempDir } from './helpers/index.js';
+
+const makeStore = (cfg: Record<string, unknown>) => makeComponent<DocStore>('store', cfg);
 import { installS3Faults } from './harness/s3-faults.js';
 import { useS3rver } from './harness/s3rver.js';
 
@@ -23,7 +25,7 @@ afterAll(() => {
   for (const d of dirs) rmrf(d);
 });
 
-const s3Cfg = (prefix: string, extra: Partial<S3StoreConfig> = {}): S3StoreConfig => ({
+const s3Cfg = (prefix: string, extra: Partial<S3StoreConfig> = {}): Partial<S3StoreConfig> & { type: 's3' } => ({
   type: 's3',
   bucket: BUCKET,
   prefix,
@@ -33,7 +35,7 @@ const s3Cfg = (prefix: string, extra: Partial<S3StoreConfig> = {}): S3StoreConfi
   ...extra,
 });
 
-const backends: Array<[string, () => DocStore]> = [
+const backends: Array<[string, () => DocStore | Promise<DocStore>]> = [
   [
     'local folder',
     () => {
@@ -43,13 +45,14 @@ const backends: Array<[string, () => DocStore]> = [
     },
   ],
   // A fresh prefix per store, so each test starts empty; the prefix must isolate stores.
-  ['S3 (s3rver)', () => createS3DocStore(s3Cfg(`stores/${randomBytes(4).toString('hex')}`), silentLogger)],
+  ['S3 (s3rver)', () => makeStore(s3Cfg(`stores/${randomBytes(4).toString('hex')}`))],
+  ['memory', () => createMemoryDocStore()],
 ];
 
 for (const [name, make] of backends) {
   describe(`DocStore conformance: ${name}`, () => {
     it('get of a missing key is undefined; put then get round-trips JSON; put overwrites', async () => {
-      const st = make();
+      const st = await make();
       try {
         expect(await st.get('t1/c/s/stream')).toBeUndefined();
         const doc = { a: 1, s: 'ünïcode ✓', n: null, list: [1, '2', { x: true }], big: '12345678901234567890.01' };
@@ -63,7 +66,7 @@ for (const [name, make] of backends) {
     });
 
     it('list returns keys under a prefix, recursively and sorted, with or without the trailing slash', async () => {
-      const st = make();
+      const st = await make();
       try {
         for (const k of ['t1/c/s1/stream', 't1/c/s1/files/bb', 't1/c/s1/files/aa', 't1/c/s2/stream', 't1/c2/s1/stream', 't10/c/s/stream']) await st.put(k, { k });
         expect(await st.list('t1/c/s1/files/')).toEqual(['t1/c/s1/files/aa', 't1/c/s1/files/bb']);
@@ -78,7 +81,7 @@ for (const [name, make] of backends) {
     });
 
     it('getAll returns [key, doc] pairs for everything under a prefix', async () => {
-      const st = make();
+      const st = await make();
       try {
         const keys = Array.from({ length: 40 }, (_, i) => `t/c/s/files/k${String(i).padStart(3, '0')}`);
         await Promise.all(keys.map((k, i) => st.put(k, { i })));
@@ -93,7 +96,7 @@ for (const [name, make] of backends) {
     });
 
     it('delete removes a document; deleting a missing key is not an error', async () => {
-      const st = make();
+      const st = await make();
       try {
         await st.put('a/b', { x: 1 });
         await st.put('a/c', { x: 2 });
@@ -107,7 +110,7 @@ for (const [name, make] of backends) {
     });
 
     it('refuses unsafe keys (traversal, empty segments, odd characters) on every operation', async () => {
-      const st = make();
+      const st = await make();
       try {
         for (const bad of ['../x', 'a/../../x', 'a//b', '/abs', 'a/b c', 'a/./b', '']) {
           await expect(st.put(bad, {}), bad).rejects.toThrow(/unsafe registry key/);
@@ -120,7 +123,7 @@ for (const [name, make] of backends) {
     });
 
     it('carries the StateRegistry: a committed file and the stream checkpoint read back', async () => {
-      const st = make();
+      const st = await make();
       try {
         const reg = new StateRegistry(st, 't1', 'tally_file_dump');
         const entry: FileEntry = {
@@ -150,8 +153,8 @@ for (const [name, make] of backends) {
 
 describe('S3 DocStore specifics', () => {
   it('lists more than 1,000 documents (several ListObjectsV2 pages) and keeps stores under different prefixes apart', async () => {
-    const a = createS3DocStore(s3Cfg('paged/a'), silentLogger);
-    const b = createS3DocStore(s3Cfg('paged/ab'), silentLogger);
+    const a = await makeStore(s3Cfg('paged/a'));
+    const b = await makeStore(s3Cfg('paged/ab'));
     try {
       const q = new PQueue({ concurrency: 16 });
       const keys = Array.from({ length: 1005 }, (_, i) => `s/files/${String(i).padStart(5, '0')}`);
@@ -170,8 +173,8 @@ describe('S3 DocStore specifics', () => {
     // s3rver accepts SSE headers but neither stores nor echoes them, so the request itself is checked.
     const faults = installS3Faults();
     try {
-      const plain = createS3DocStore(s3Cfg('sse/plain'), silentLogger);
-      const kms = createS3DocStore(s3Cfg('sse/kms', { kms_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }), silentLogger);
+      const plain = await makeStore(s3Cfg('sse/plain'));
+      const kms = await makeStore(s3Cfg('sse/kms', { kms_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }));
       await plain.put('k', { x: 1 });
       await kms.put('k', { x: 2 });
       expect(await kms.get('k')).toEqual({ x: 2 });
@@ -189,12 +192,12 @@ describe('S3 DocStore specifics', () => {
   });
 
   it('a missing bucket is a state error naming the bucket; a 503 is retried by the SDK', async () => {
-    const st = createS3DocStore({ ...s3Cfg('x'), bucket: 'no-such-registry', max_attempts: 2 }, silentLogger);
+    const st = await makeStore({ ...s3Cfg('x'), bucket: 'no-such-registry', max_attempts: 2 });
     await expect(st.put('a', {})).rejects.toMatchObject({ code: 'E_STATE', message: expect.stringMatching(/bucket no-such-registry does not exist/) });
     await st.close();
     const faults = installS3Faults(({ command, n }) => (command === 'GetObject' && n === 1 ? { kind: 'status', status: 503, code: 'SlowDown' } : undefined));
     try {
-      const ok = createS3DocStore(s3Cfg('retry'), silentLogger);
+      const ok = await makeStore(s3Cfg('retry'));
       await ok.put('a', { y: 1 });
       expect(await ok.get('a')).toEqual({ y: 1 });
       await ok.close();
@@ -204,8 +207,8 @@ describe('S3 DocStore specifics', () => {
     }
   });
 
-  it('refuses a plain http endpoint that is not loopback, even with the local-development switch', () => {
-    expect(() => createS3DocStore({ ...s3Cfg('x'), endpoint: 'http://10.1.2.3:9000' }, silentLogger)).toThrow(/not this machine/);
-    expect(() => createS3DocStore({ ...s3Cfg('x'), allow_http_for_local_development: false }, silentLogger)).toThrow(/plain http/);
+  it('refuses a plain http endpoint that is not loopback, even with the local-development switch', async () => {
+    await expect(makeStore({ ...s3Cfg('x'), endpoint: 'http://10.1.2.3:9000' })).rejects.toThrow(/not this machine/);
+    await expect(makeStore({ ...s3Cfg('x'), allow_http_for_local_development: false })).rejects.toThrow(/plain http/);
   });
 });

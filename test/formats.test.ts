@@ -3,7 +3,10 @@ import { EnvelopeWriter } from '../connector/envelope.js';
 import { CsvReader } from '../connector/formats/csv.js';
 import { TextDecoderStream8, sniffEncoding } from '../connector/formats/decode.js';
 import { TallyXmlReader } from '../connector/formats/tally-xml.js';
-import { DEFAULT_LIMITS } from '../connector/config.js';
+import { resolveConfig } from '../connector/config.js';
+
+/** The limits a config gets by default (from the schema). */
+const DEFAULT_LIMITS = resolveConfig({ tenant_id: 't', connector_id: 'c', source: { type: 'local', path: '.' }, streams: [{ id: 's', pattern: '*' }], state: { type: 'local', path: '.' }, sink: { type: 'stdout' } }, '<inline>').limits;
 import { parseAmount, parseDate, parseQuantity, parseRate, parseBoolean, parseInteger, cleanTallyText } from '../connector/formats/values.js';
 import { decodeEntities } from '../connector/formats/xml-tokenizer.js';
 import { csvEntity } from '../connector/run/entity.js';

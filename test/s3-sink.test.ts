@@ -6,8 +6,8 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, ty
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../connector/config.js';
 import { isConnectorError } from '../connector/errors.js';
-import { createS3Sink } from '../connector/sinks/s3.js';
-import { ROOT, cli, listFiles, readOutputs, rmrf, tempDir } from './helpers/index.js';
+import type { Sink } from '../connector/sinks/sink.js';
+import { ROOT, cli, listFiles, makeComponent, readOutputs, rmrf, tempDir } from './helpers/index.js';
 import { bigCsv } from './harness/records.js';
 import { installS3Faults, type FaultPlan, type S3Call } from './harness/s3-faults.js';
 import { useS3rver } from './harness/s3rver.js';
@@ -339,12 +339,14 @@ describe('S3 sink config', () => {
     const base = { tenant_id: 't1', connector_id: 'c', source: { type: 'local', path: 'l' }, streams: [{ id: 's', pattern: '*' }], state: { type: 'local', path: 's' } };
     const file = join(tmpdir(), 'x', 'c.yaml');
     const sink = { type: 's3', bucket: 'out-bkt', prefix: 'tally/out', region: 'ap-south-1', kms_key_id: 'alias/k' };
-    expect(resolveConfig({ ...base, sink }, file).dead_letter).toEqual({ ...sink, prefix: 'tally/out/_dead_letter/' });
-    expect(resolveConfig({ ...base, sink: { type: 's3', bucket: 'out-bkt' } }, file).dead_letter).toEqual({ type: 's3', bucket: 'out-bkt', prefix: '_dead_letter/' });
-    expect(resolveConfig({ ...base, sink, dead_letter: { path: 'dl' } }, file).dead_letter).toEqual({ type: 'local', path: join(tmpdir(), 'x', 'dl') });
-    expect(resolveConfig({ ...base, sink: { type: 'ndjson', path: 'o' } }, file).dead_letter).toEqual({ type: 'local', path: join(tmpdir(), 'x', 'o', '_dead_letter') });
+    // The resolved config carries the schema's defaults for every field left out.
+    const s3Defaults = { prefix: '', region: 'us-east-1', force_path_style: false, allow_http_for_local_development: false, max_attempts: 5, retry_mode: 'standard' };
+    expect(resolveConfig({ ...base, sink }, file).dead_letter).toEqual({ ...s3Defaults, ...sink, prefix: 'tally/out/_dead_letter/' });
+    expect(resolveConfig({ ...base, sink: { type: 's3', bucket: 'out-bkt' } }, file).dead_letter).toEqual({ ...s3Defaults, type: 's3', bucket: 'out-bkt', prefix: '_dead_letter/' });
+    expect(resolveConfig({ ...base, sink, dead_letter: { path: 'dl' } }, file).dead_letter).toEqual({ type: 'ndjson', path: join(tmpdir(), 'x', 'dl') });
+    expect(resolveConfig({ ...base, sink: { type: 'ndjson', path: 'o' } }, file).dead_letter).toEqual({ type: 'ndjson', path: join(tmpdir(), 'x', 'o', '_dead_letter') });
     const other = { type: 's3', bucket: 'rejects', prefix: 'r' };
-    expect(resolveConfig({ ...base, sink, dead_letter: other }, file).dead_letter).toEqual(other);
+    expect(resolveConfig({ ...base, sink, dead_letter: other }, file).dead_letter).toEqual({ ...s3Defaults, ...other });
   });
 
   it('applies the S3 endpoint policy: http without the switch is refused before any request, and the files are delivered once it is fixed', async () => {
@@ -352,12 +354,12 @@ describe('S3 sink config', () => {
     const faults = installS3Faults();
     try {
       // The sink on its own: ready() builds the client and refuses the endpoint.
-      const sink = createS3Sink({ type: 's3', bucket: SINK, endpoint: ctx.s3.endpoint, force_path_style: true }, 't1');
+      const sink = await makeComponent<Sink>('sink', { type: 's3', bucket: SINK, endpoint: ctx.s3.endpoint, force_path_style: true });
       const err = await sink.ready!().then(() => undefined, (e: unknown) => e);
       expect(isConnectorError(err) && err.code).toBe('E_CONFIG');
       expect(String((err as Error).message)).toMatch(/sink\.endpoint is plain http/);
       await sink.close();
-      const remote = createS3Sink({ type: 's3', bucket: SINK, endpoint: 'http://192.0.2.10:9000', allow_http_for_local_development: true }, 't1', { field: 'dead_letter.endpoint' });
+      const remote = await makeComponent<Sink>('sink', { type: 's3', bucket: SINK, endpoint: 'http://192.0.2.10:9000', allow_http_for_local_development: true }, { field: 'dead_letter' });
       await expect(remote.ready!()).rejects.toThrow(/dead_letter\.endpoint is plain http to 192\.0\.2\.10, which is not this machine/);
       await remote.close();
 

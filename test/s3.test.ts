@@ -5,14 +5,14 @@ import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import PQueue from 'p-queue';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isLoopbackHost, validateEndpoint } from '../connector/clients/s3.js';
-import { CORPUS, HAVE_CORPUS, ROOT, cli, listFiles, readOutputs, rmrf, tempDir } from './helpers/index.js';
+import { CORPUS, HAVE_CORPUS, ROOT, cli, listFiles, makeComponent, readOutputs, rmrf, tempDir } from './helpers/index.js';
 import { installS3Faults, type Fault, type FaultPlan } from './harness/s3-faults.js';
 import { useS3rver } from './harness/s3rver.js';
 import { bigCsv, corpusBytes, corpusFiles, drainMeasured, envelopesByPath, expectSameIdsOnce, recordIds, recordsByPath, runCorpusLocally, writeBigFile } from './harness/records.js';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
 import { silentLogger } from '../connector/log.js';
-import { createS3Source } from '../connector/sources/s3.js';
+import type { Source } from '../connector/sources/source.js';
 import { loadConfig } from '../connector/config.js';
 
 /**
@@ -422,7 +422,7 @@ describe('S3 landing', () => {
     const file = join(dir, 'big.bin');
     const size = writeBigFile(file, 128);
     await new Upload({ client: ctx.admin, params: { Bucket: BUCKET, Key: 'bigobj/big.bin', Body: createReadStream(file) }, partSize: 8 << 20, queueSize: 2 }).done();
-    const src = createS3Source({ type: 's3', bucket: BUCKET, prefix: 'bigobj', endpoint: ctx.s3.endpoint, force_path_style: true, allow_http_for_local_development: true }, silentLogger);
+    const src = await makeComponent<Source>('source', { type: 's3', bucket: BUCKET, prefix: 'bigobj', endpoint: ctx.s3.endpoint, force_path_style: true, allow_http_for_local_development: true });
     try {
       const files = [];
       for await (const f of src.list()) files.push(f);

@@ -5,10 +5,10 @@ import SftpClient from 'ssh2-sftp-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSftpConnector, fingerprintOf, normalizeFingerprint } from '../connector/clients/sftp.js';
 import { silentLogger } from '../connector/log.js';
-import { createSftpSource, sftpSourceHooks } from '../connector/sources/sftp.js';
 import type { SftpSourceConfig } from '../connector/config.js';
-import { loadConfig } from '../connector/config.js';
-import { CORPUS, HAVE_CORPUS, ROOT, cli, rmrf, tempDir } from './helpers/index.js';
+import type { Source } from '../connector/sources/source.js';
+import { loadConfig, resolveComponentConfig } from '../connector/config.js';
+import { CORPUS, HAVE_CORPUS, ROOT, cli, makeComponent, rmrf, tempDir, testDeps } from './helpers/index.js';
 import { bigCsv, corpusFiles, drainMeasured, envelopesByPath, expectSameIdsOnce, recordIds, recordsByPath, runCorpusLocally, writeBigFile } from './harness/records.js';
 import { startSshd, type SshdHandle } from './harness/sshd.js';
 
@@ -40,14 +40,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  sftpSourceHooks.onChunk = undefined;
+  delete testDeps.onSftpChunk;
   delete process.env[PW_ENV];
   await h?.stop();
   if (work) rmrf(work);
 });
 
 afterEach(() => {
-  sftpSourceHooks.onChunk = undefined;
+  delete testDeps.onSftpChunk;
 });
 
 /** A fresh landing folder under the SFTP start folder (files are written on the server's disk). */
@@ -129,7 +129,7 @@ async function closedPort(): Promise<number> {
   });
 }
 
-const sourceCfg = (root: string, extra: Partial<SftpSourceConfig> = {}): SftpSourceConfig => ({
+const sourceCfg = (root: string, extra: Partial<SftpSourceConfig> = {}): Partial<SftpSourceConfig> & { type: 'sftp' } => ({
   type: 'sftp',
   host: '127.0.0.1',
   port: h.port,
@@ -208,7 +208,7 @@ describe('SFTP landing', () => {
     symlinkSync(join(root, 'nowhere.csv'), join(root, 'dangling.csv'));
     symlinkSync(root, join(root, 'sub', 'loop'));
 
-    const src = createSftpSource(sourceCfg(root), silentLogger);
+    const src = await makeComponent<Source>('source', sourceCfg(root));
     try {
       const keys: string[] = [];
       for await (const f of src.list()) {
@@ -253,7 +253,7 @@ describe('SFTP landing', () => {
     const cleanIds = recordIds(join(clean.dir, 'out'));
 
     let killed: number[] = [];
-    sftpSourceHooks.onChunk = ({ key, bytes }) => {
+    testDeps.onSftpChunk = ({ key, bytes }) => {
       if (key === 'trn_big.csv' && killed.length === 0 && bytes >= 512 * 1024) killed = h.killSessions();
     };
     const logBefore = h.log().length;
@@ -279,7 +279,7 @@ describe('SFTP landing', () => {
 
     let kills = 0;
     let armed = true;
-    sftpSourceHooks.onChunk = ({ key, bytes }) => {
+    testDeps.onSftpChunk = ({ key, bytes }) => {
       if (key === 'trn_bad.csv' && armed && bytes >= 256 * 1024) {
         armed = false; // once per attempt: re-armed when the file is opened again
         kills++;
@@ -293,7 +293,7 @@ describe('SFTP landing', () => {
     expect(r1.code).toBe(4);
     expect(r1.summary).toMatchObject({ files_processed: 2, files_failed: 1, rows_emitted: 170 });
     expect(r1.summary.files.find((x: any) => x.status === 'failed')).toMatchObject({ path: 'trn_bad.csv', code: 'E_READ', message: expect.stringMatching(/dropped mid-file/) });
-    sftpSourceHooks.onChunk = undefined;
+    delete testDeps.onSftpChunk;
 
     const r2 = await cli(['run', '--config', f.cfg]);
     expect(r2.code).toBe(0);
@@ -303,7 +303,7 @@ describe('SFTP landing', () => {
 
   it('a later open() works after the previous session died (reconnect), and close() waits for read streams', async () => {
     const root = landing({ 'a.csv': bigCsv(3000, 'a'), 'b.csv': bigCsv(3000, 'b') });
-    const src = createSftpSource(sourceCfg(root), silentLogger);
+    const src = await makeComponent<Source>('source', sourceCfg(root));
     try {
       const files = [];
       for await (const f of src.list()) files.push(f);
@@ -334,7 +334,7 @@ describe('SFTP landing', () => {
     // about one run in three (an unhandled 'error' on the stream); close() waits for 'close'.
     const root = landing({ 'a.csv': bigCsv(20000, 'a') });
     for (let i = 0; i < 5; i++) {
-      const src = createSftpSource(sourceCfg(root), silentLogger);
+      const src = await makeComponent<Source>('source', sourceCfg(root));
       const [f] = await (async () => {
         const out = [];
         for await (const x of src.list()) out.push(x);
@@ -348,7 +348,7 @@ describe('SFTP landing', () => {
     await new Promise((r) => setTimeout(r, 200)); // a late 'error' would surface as an uncaught exception
 
     // The order itself, at the session level: the stream's remote handle is closed, then the session.
-    const conn = createSftpConnector(sourceCfg(root), silentLogger);
+    const conn = createSftpConnector(resolveComponentConfig<SftpSourceConfig>('source', sourceCfg(root)), silentLogger);
     const s = await conn.acquire();
     const order: string[] = [];
     s.client.on('close', () => order.push('session closed'));
@@ -365,7 +365,7 @@ describe('SFTP landing', () => {
   it('streams a 128 MiB file in bounded memory with the 4 MiB read-ahead', async () => {
     const root = landing();
     const size = writeBigFile(join(root, 'big.bin'), 128);
-    const src = createSftpSource(sourceCfg(root), silentLogger);
+    const src = await makeComponent<Source>('source', sourceCfg(root));
     try {
       const [f] = await (async () => {
         const out = [];
@@ -399,13 +399,14 @@ describe('SFTP landing', () => {
 
   it('password auth: a wrong password is refused with a clear message; the right one (from a file) works', async () => {
     const root = landing({ 'trn_a.csv': bigCsv(5, 'a') });
-    process.env[PW_ENV] = 'not-the-password';
+    // The CLI reads secrets from the environment it is given (the process environment for the bin).
+    const wrong = { [PW_ENV]: 'not-the-password' };
     const bad = sftpConfig({ root, auth: `password_env: ${PW_ENV}` });
-    const r = await cli(['run', '--config', bad.cfg]);
+    const r = await cli(['run', '--config', bad.cfg], wrong);
     expect(r.code).toBe(5);
     expect(r.summary.error).toMatch(/authentication failed at sftp:\/\/127\.0\.0\.1:\d+ for user sftptest: the server refused the password/);
     expect(r.stderr + r.stdout).not.toContain('not-the-password');
-    const c = await cli(['check', '--config', bad.cfg]);
+    const c = await cli(['check', '--config', bad.cfg], wrong);
     expect(c.code).toBe(5);
     expect(c.stdout).toMatch(/FAIL connect +authentication failed/);
 
@@ -416,7 +417,6 @@ describe('SFTP landing', () => {
     expect(ok.code).toBe(0);
     expect(ok.summary).toMatchObject({ files_processed: 1, rows_emitted: 5 });
 
-    delete process.env[PW_ENV];
     const unset = await cli(['run', '--config', bad.cfg]);
     expect(unset.code).toBe(2);
     expect(unset.stderr).toMatch(/password_env names the environment variable TC_TEST_SFTP_PASSWORD, which is not set/);

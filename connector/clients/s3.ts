@@ -1,34 +1,68 @@
 import { isIPv4 } from 'node:net';
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { ListObjectsV2CommandOutput, PutObjectCommandInput, S3Client, S3ClientConfig, _Object } from '@aws-sdk/client-s3';
 import { ConnectorError, errorMessage } from '../errors.js';
+import { normalizePrefix } from './paths.js';
 
 /**
  * The one place S3 clients are built, for every S3 path the connector has (the landing, the state
- * and schema registries, later the sink), so endpoint policy, checksums and retries are the same
- * everywhere. Credentials are never taken from the config: the SDK's default chain (environment,
- * shared profile, container or instance role) supplies them.
+ * and schema registries, the sink and the dead letters), so endpoint policy, checksums, retries,
+ * listing pages and server-side encryption are the same everywhere. Credentials are never taken
+ * from the config: the SDK's default chain (environment, shared profile, container or instance role)
+ * supplies them. The SDK itself loads on the first client, so a run that does not use S3 never loads it.
  */
-export interface S3Location {
+
+/** Where in S3 (or an S3-compatible store), and how requests are made: shared by every S3 component. */
+export interface S3Connection {
   bucket: string;
-  prefix?: string | undefined;
-  region?: string | undefined;
-  endpoint?: string | undefined;
-  force_path_style?: boolean | undefined;
-  allow_http_for_local_development?: boolean | undefined;
-  max_attempts?: number | undefined;
-  retry_mode?: 'standard' | 'adaptive' | undefined;
+  prefix: string;
+  region: string;
+  endpoint?: string;
+  force_path_style: boolean;
+  allow_http_for_local_development: boolean;
+  max_attempts: number;
+  retry_mode: 'standard' | 'adaptive';
+}
+
+/** The S3 connection fields, declared once; every S3 component's schema refers to them (`$ref`). */
+export const S3_CONNECTION_SCHEMA = {
+  type: 'object',
+  required: ['bucket'],
+  properties: {
+    bucket: { type: 'string', minLength: 3, maxLength: 63 },
+    prefix: { type: 'string', default: '', description: 'Treated as a folder (a trailing / is added). The tenant cannot read or write outside it.' },
+    region: { type: 'string', default: 'us-east-1' },
+    endpoint: { type: 'string', description: 'S3-compatible endpoint URL. Must be https:// unless allow_http_for_local_development is set, and then only a loopback host.' },
+    force_path_style: { type: 'boolean', default: false },
+    allow_http_for_local_development: { type: 'boolean', default: false },
+    max_attempts: { type: 'integer', minimum: 1, maximum: 20, default: 5, description: "Attempts per S3 request (the SDK's backoff with jitter on 503 SlowDown, 5xx and resets); for a landing also the attempts per file read that breaks mid-body (read again from its start)." },
+    retry_mode: { enum: ['standard', 'adaptive'], default: 'standard', description: "The SDK's retry strategy; adaptive also rate-limits the client after throttling." },
+  },
+} as const;
+
+/** Server-side encryption for every object the connector writes: SSE-KMS under the key, else SSE-S3. */
+export interface S3Encryption {
+  kms_key_id?: string;
+}
+
+export const S3_ENCRYPTION_PROPERTY = {
+  kms_key_id: { type: 'string', description: 'Objects are written with SSE-KMS under this key (id, ARN or alias); without it, SSE-S3 (AES256).' },
+} as const;
+
+export function sseParams(enc: S3Encryption): Pick<PutObjectCommandInput, 'ServerSideEncryption' | 'SSEKMSKeyId'> {
+  return enc.kms_key_id ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: enc.kms_key_id } : { ServerSideEncryption: 'AES256' };
 }
 
 export type S3Purpose = 'source' | 'state' | 'sink';
 
-/**
- * Test-only injection point: called with every client this module builds, so a test can add a
- * middleware that injects faults on the real HTTP path (below the SDK's retry strategy). Never set
- * in production; unset, it costs one property read per client.
- */
-export const s3ClientHooks: { onCreate?: ((client: S3Client, purpose: S3Purpose) => void) | undefined } = {};
+/** Called with every client built, by a caller that needs to see requests (fault injection in tests). */
+export type S3ClientObserver = (client: S3Client, purpose: S3Purpose) => void;
 
-export const DEFAULT_S3_ATTEMPTS = 5;
+/** The SDK module, loaded once on first use. */
+export type S3Sdk = typeof import('@aws-sdk/client-s3');
+let sdk: Promise<S3Sdk> | undefined;
+export function loadS3Sdk(): Promise<S3Sdk> {
+  return (sdk ??= import('@aws-sdk/client-s3'));
+}
 
 /** A URL host that is this machine: 127.0.0.0/8, ::1 or localhost. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -69,23 +103,20 @@ export function validateEndpoint(endpoint: string | undefined, allowHttp: boolea
   return url;
 }
 
-/** The prefix as a folder: '' or ending with '/', never starting with '/'. */
-export function normalizePrefix(prefix: string | undefined): string {
-  let p = (prefix ?? '').replace(/^\/+/, '');
-  if (p && !p.endsWith('/')) p += '/';
-  return p;
-}
-
-export function createS3Client(loc: S3Location, purpose: S3Purpose, field = purpose === 'source' ? 'source.endpoint' : `${purpose}.endpoint`): S3Client {
-  const url = validateEndpoint(loc.endpoint, loc.allow_http_for_local_development ?? false, field);
+/**
+ * A client for `conn`, after the endpoint policy is checked (a bad endpoint is E_CONFIG, naming
+ * `field`, before any request).
+ */
+export async function createS3Client(conn: S3Connection, purpose: S3Purpose, field: string, observe?: S3ClientObserver): Promise<{ client: S3Client; sdk: S3Sdk; prefix: string }> {
+  const url = validateEndpoint(conn.endpoint, conn.allow_http_for_local_development, field);
   const cfg: S3ClientConfig = {
-    region: loc.region ?? 'us-east-1',
+    region: conn.region,
     // Request-level retries: exponential backoff with full jitter on throttling (503 SlowDown),
     // 5xx, timeouts and connection resets before a response. A body that breaks mid-stream is
     // retried by the run, from the start of the file.
-    maxAttempts: loc.max_attempts ?? DEFAULT_S3_ATTEMPTS,
-    retryMode: loc.retry_mode ?? 'standard',
-    forcePathStyle: loc.force_path_style ?? false,
+    maxAttempts: conn.max_attempts,
+    retryMode: conn.retry_mode,
+    forcePathStyle: conn.force_path_style,
     requestHandler: { connectionTimeout: 10_000, socketTimeout: 120_000 },
   };
   if (url) {
@@ -96,13 +127,41 @@ export function createS3Client(loc: S3Location, purpose: S3Purpose, field = purp
     cfg.requestChecksumCalculation = 'WHEN_REQUIRED';
     cfg.responseChecksumValidation = 'WHEN_REQUIRED';
   }
-  const client = new S3Client(cfg);
-  s3ClientHooks.onCreate?.(client, purpose);
-  return client;
+  const mod = await loadS3Sdk();
+  const client = new mod.S3Client(cfg);
+  observe?.(client, purpose);
+  return { client, sdk: mod, prefix: normalizePrefix(conn.prefix) };
+}
+
+/**
+ * Every object under `prefix`, page by page (ListObjectsV2 with continuation tokens); the one
+ * listing loop of the project. A truncated page without a token would loop forever on a broken
+ * server: it stops with E_SOURCE instead. `onError` turns an SDK error into the caller's error.
+ */
+export async function* listObjects(
+  s: { client: S3Client; sdk: S3Sdk },
+  bucket: string,
+  prefix: string,
+  opts: { pageSize?: number; onError: (e: unknown, page: number) => Error },
+): AsyncGenerator<_Object> {
+  let token: string | undefined;
+  let page = 0;
+  do {
+    let out: ListObjectsV2CommandOutput;
+    try {
+      out = await s.client.send(new s.sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, ...(opts.pageSize ? { MaxKeys: opts.pageSize } : {}) }));
+    } catch (e) {
+      throw opts.onError(e, page);
+    }
+    page++;
+    for (const o of out.Contents ?? []) if (o.Key) yield o;
+    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    if (out.IsTruncated && !token) throw new ConnectorError('E_SOURCE', `listing s3://${bucket}/${prefix} failed: the server said the page was truncated but gave no continuation token`);
+  } while (token);
 }
 
 /** Where a request went, for messages: s3://bucket/prefix (via endpoint). */
-export function describeLocation(loc: S3Location): string {
+export function describeLocation(loc: Pick<S3Connection, 'bucket' | 'prefix' | 'endpoint'>): string {
   return `s3://${loc.bucket}/${normalizePrefix(loc.prefix)}${loc.endpoint ? ` (endpoint ${new URL(loc.endpoint).host})` : ''}`;
 }
 
@@ -148,7 +207,7 @@ const attemptsNote = (e: unknown) => {
  * An error that stops a listing: the landing (or registry) itself is unusable. The message names
  * exactly what failed; secrets never appear (the SDK's messages carry none).
  */
-export function s3LocationError(e: unknown, loc: S3Location, op: string): ConnectorError {
+export function s3LocationError(e: unknown, loc: Pick<S3Connection, 'bucket' | 'prefix' | 'endpoint' | 'region'>, op: string): ConnectorError {
   const where = describeLocation(loc);
   const kind = classifyS3Error(e);
   const detail = errorMessage(e);
@@ -161,7 +220,7 @@ export function s3LocationError(e: unknown, loc: S3Location, op: string): Connec
     case 'auth':
       return mk(`access denied by S3 for ${op} on ${where} (${(e as SdkError).name ?? 'AccessDenied'}): the credentials are wrong, expired, or lack permission`, `grant s3:ListBucket on ${loc.bucket} and s3:GetObject on its prefix to the identity in use`);
     case 'region':
-      return mk(`the bucket ${loc.bucket} is not in region ${loc.region ?? 'us-east-1'} (${detail})`, 'set `region` to the bucket’s region');
+      return mk(`the bucket ${loc.bucket} is not in region ${loc.region} (${detail})`, 'set `region` to the bucket’s region');
     case 'unreachable':
       return mk(`cannot reach S3 at ${where}${attemptsNote(e)}: ${detail}`, 'check the endpoint, the network and any proxy; the landing was not listed');
     case 'tls':

@@ -1,26 +1,52 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { ConnectorError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 
 /**
  * The one place SFTP sessions are made, for every SFTP path (the landing now, a sink later): host
  * key pinning, secrets from a file or an environment variable, and reconnection after a session
- * drops. Nothing here ever logs or repeats a secret.
+ * drops. Nothing here ever logs or repeats a secret. ssh2 loads on the first connection.
  */
-export interface SftpEndpoint {
+export interface SftpConnection {
   host: string;
-  port?: number | undefined;
+  port: number;
   username: string;
-  private_key_file?: string | undefined;
-  private_key_env?: string | undefined;
-  passphrase_env?: string | undefined;
-  password_file?: string | undefined;
-  password_env?: string | undefined;
+  private_key_file?: string;
+  private_key_env?: string;
+  passphrase_env?: string;
+  password_file?: string;
+  password_env?: string;
   host_key_sha256: string;
-  connect_timeout_ms?: number | undefined;
+  connect_timeout_ms: number;
+}
+
+/** The SFTP connection fields, declared once (`#/$defs/sftpConnection`). */
+export const SFTP_CONNECTION_SCHEMA = {
+  type: 'object',
+  required: ['host', 'username', 'host_key_sha256'],
+  properties: {
+    host: { type: 'string', minLength: 1 },
+    port: { type: 'integer', minimum: 1, maximum: 65535, default: 22 },
+    username: { type: 'string', minLength: 1 },
+    private_key_file: { type: 'string' },
+    private_key_env: { type: 'string' },
+    passphrase_env: { type: 'string' },
+    password_file: { type: 'string' },
+    password_env: { type: 'string' },
+    host_key_sha256: { type: 'string', pattern: '^(SHA256:)?[A-Za-z0-9+/]{43}=?$', description: "The server's host key fingerprint as printed by ssh-keygen -lf (SHA256:...). A different key is refused." },
+    connect_timeout_ms: { type: 'integer', minimum: 100, default: 10000 },
+  },
+} as const;
+
+/** The fields of an SFTP connection that are local files, resolved from the config's folder. */
+export const SFTP_PATH_FIELDS = ['private_key_file', 'password_file'] as const;
+
+/** An SFTP component needs some way to authenticate; the schema alone cannot say "one of". */
+export function sftpAuthProblem(cfg: Partial<SftpConnection>): string | undefined {
+  if (cfg.private_key_file || cfg.private_key_env || cfg.password_file || cfg.password_env) return undefined;
+  return 'an SFTP source needs one of private_key_file, private_key_env, password_file, password_env';
 }
 
 /** `SHA256:abc…` or `abc…`, with or without base64 padding → the bare unpadded base64. */
@@ -40,7 +66,7 @@ interface Secrets {
 }
 
 /** Read the key or password now, so a missing file or variable is a config error before any connection. */
-export function loadSftpSecrets(cfg: SftpEndpoint, env: NodeJS.ProcessEnv = process.env): Secrets {
+export function loadSftpSecrets(cfg: SftpConnection, env: NodeJS.ProcessEnv = process.env): Secrets {
   const out: Secrets = {};
   const fromEnv = (field: string, name: string): string => {
     const v = env[name];
@@ -101,19 +127,20 @@ export interface SftpConnector {
 
 let nextSessionId = 1;
 
-export function createSftpConnector(cfg: SftpEndpoint, log: Logger): SftpConnector {
-  const port = cfg.port ?? 22;
+export function createSftpConnector(cfg: SftpConnection, log: Logger, env: NodeJS.ProcessEnv = process.env): SftpConnector {
+  const port = cfg.port;
   const host = cfg.host;
   const address = `sftp://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const pinned = normalizeFingerprint(cfg.host_key_sha256);
-  const secrets = loadSftpSecrets(cfg);
+  const secrets = loadSftpSecrets(cfg, env);
   let current: SftpSession | undefined;
   let connecting: Promise<SftpSession> | undefined;
   let closed = false;
 
   async function connect(): Promise<SftpSession> {
     const id = nextSessionId++;
-    const client = new SftpClient(`tally-${id}`, {
+    const { default: Client } = await import('ssh2-sftp-client');
+    const client = new Client(`tally-${id}`, {
       // ssh2-sftp-client logs to the console by default; these events are handled below instead.
       error: () => {},
       end: () => {},
@@ -158,7 +185,7 @@ export function createSftpConnector(cfg: SftpEndpoint, log: Logger): SftpConnect
         ...(secrets.privateKey ? { privateKey: secrets.privateKey } : {}),
         ...(secrets.passphrase !== undefined ? { passphrase: secrets.passphrase } : {}),
         ...(secrets.password !== undefined ? { password: secrets.password } : {}),
-        readyTimeout: cfg.connect_timeout_ms ?? 10_000,
+        readyTimeout: cfg.connect_timeout_ms,
         // Host key pinning: the key is checked before any credential is sent. There is no
         // accept-any-key mode.
         hostVerifier: (key: Buffer) => {
@@ -203,7 +230,7 @@ export function createSftpConnector(cfg: SftpEndpoint, log: Logger): SftpConnect
       return mk(`cannot connect to ${address}: the host name does not resolve`, 'check `host` in the config');
     }
     if (/timed out|ETIMEDOUT|handshake/i.test(msg) || code === 'ETIMEDOUT') {
-      return mk(`cannot connect to ${address}: no SSH handshake within ${cfg.connect_timeout_ms ?? 10_000} ms`, 'check host, port and firewalls; raise connect_timeout_ms on a slow link');
+      return mk(`cannot connect to ${address}: no SSH handshake within ${cfg.connect_timeout_ms} ms`, 'check host, port and firewalls; raise connect_timeout_ms on a slow link');
     }
     if (/Cannot parse privateKey|Encrypted private key detected|passphrase/i.test(msg)) {
       // Reported as a landing failure (exit 5, like other credential problems), found on connect.
@@ -293,13 +320,3 @@ export function sessionLost(s: SftpSession): Error {
 }
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-
-/** Join a root and a relative key the POSIX way. */
-export function remoteJoin(root: string, key: string): string {
-  return posix.join(root, key);
-}
-
-/** True when `p` is `root` or below it (both absolute, normalised). */
-export function isInsideRemote(root: string, p: string): boolean {
-  return p === root || p.startsWith(root === '/' ? '/' : root + '/');
-}

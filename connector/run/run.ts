@@ -124,7 +124,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
   };
   const streamStats = (id: string) => (summary.streams[id] ??= { files_processed: 0, rows_emitted: 0, rows_rejected: 0, files_failed: 0 });
   const drift = createDriftCoordinator(rt, log);
-  const { sink, deadLetter } = createSinks(config, opts.mode, opts.stdout);
+  const { sink, deadLetter } = await createSinks(rt, opts.mode, opts.stdout);
   const message = async (obj: unknown) => {
     if (opts.mode === 'read') await sink.message?.(JSON.stringify(obj));
   };

@@ -3,31 +3,21 @@ import type { Config, StoreConfig } from '../config.js';
 import { ConnectorError } from '../errors.js';
 import { makeFileIdHasher, type FileIdHasher } from '../hashing.js';
 import type { Logger } from '../log.js';
-import { createLocalSource } from '../sources/local.js';
+import { SINKS, SOURCES, STORES, build, type ComponentContext, type RuntimeDeps } from '../components.js';
 import type { Source } from '../sources/source.js';
-import { createFolderNdjsonSink, createStdoutSink } from '../sinks/ndjson.js';
-import { createS3Sink } from '../sinks/s3.js';
 import type { Sink } from '../sinks/sink.js';
 import type { DocStore } from '../../state/docstore.js';
-import { createLocalDocStore } from '../../state/local-docstore.js';
 import { StateRegistry } from '../../state/state-registry.js';
 
-/**
- * Replacements a caller (a test) may give the factories: how clients are built. Production passes
- * nothing. Faults are injected here, never through module-level hooks.
- */
-export interface RuntimeDeps {
-  /** Called with every S3 client the connector builds (to add a fault-injecting middleware). */
-  onS3Client?: (client: import('@aws-sdk/client-s3').S3Client, purpose: 'source' | 'state' | 'sink') => void;
-  /** Called with each chunk an SFTP read yields (to kill the server side at a known point). */
-  onSftpChunk?: (info: { key: string; bytes: number }) => void | Promise<void>;
-}
+export type { RuntimeDeps } from '../components.js';
 
 /** Everything a run needs, built from the config. Heavy SDKs (S3, SFTP) load only when configured. */
 export interface Runtime {
   config: Config;
   log: Logger;
   runId: string;
+  env: NodeJS.ProcessEnv;
+  deps: RuntimeDeps;
   source: Source;
   state: StateRegistry;
   schemaStore: DocStore;
@@ -39,26 +29,16 @@ export function newRunId(now = new Date()): string {
   return `r-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function createSource(config: Config, log: Logger, _env: NodeJS.ProcessEnv = process.env, _deps: RuntimeDeps = {}): Promise<Source> {
-  const s = config.source;
-  switch (s.type) {
-    case 'local':
-      return createLocalSource(s);
-    case 's3': {
-      const { createS3Source } = await import('../sources/s3.js');
-      return createS3Source(s, log);
-    }
-    case 'sftp': {
-      const { createSftpSource } = await import('../sources/sftp.js');
-      return createSftpSource(s, log);
-    }
-  }
+function context(config: Config, log: Logger, env: NodeJS.ProcessEnv, deps: RuntimeDeps, field: string, stdout?: NodeJS.WritableStream): ComponentContext {
+  return { log, env, deps, tenantId: config.tenant_id, field, ...(stdout ? { stdout } : {}) };
 }
 
-export async function createDocStore(cfg: StoreConfig, log: Logger, _env: NodeJS.ProcessEnv = process.env, _deps: RuntimeDeps = {}): Promise<DocStore> {
-  if (cfg.type === 'local') return createLocalDocStore(cfg.path);
-  const { createS3DocStore } = await import('../stores/s3-docstore.js');
-  return createS3DocStore(cfg, log);
+export async function createSource(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env, deps: RuntimeDeps = {}): Promise<Source> {
+  return build(SOURCES, config.source, context(config, log, env, deps, 'source'));
+}
+
+export async function createDocStore(cfg: StoreConfig, log: Logger, env: NodeJS.ProcessEnv = process.env, deps: RuntimeDeps = {}, field = 'state'): Promise<DocStore> {
+  return build(STORES, cfg, { log, env, deps, tenantId: '', field });
 }
 
 export async function createRuntime(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env, deps: RuntimeDeps = {}): Promise<Runtime> {
@@ -67,12 +47,14 @@ export async function createRuntime(config: Config, log: Logger, env: NodeJS.Pro
     throw new ConnectorError('E_CONFIG', `privacy.hash_key_env names ${config.privacy.hash_key_env}, which is not set in the environment`);
   }
   const source = await createSource(config, log, env, deps);
-  const stateStore = await createDocStore(config.state, log, env, deps);
-  const schemaStore = await createDocStore(config.schema_registry, log, env, deps);
+  const stateStore = await createDocStore(config.state, log, env, deps, 'state');
+  const schemaStore = await createDocStore(config.schema_registry, log, env, deps, 'schema_registry');
   return {
     config,
     log,
     runId: newRunId(),
+    env,
+    deps,
     source,
     state: new StateRegistry(stateStore, config.tenant_id, config.connector_id),
     schemaStore,
@@ -83,13 +65,14 @@ export async function createRuntime(config: Config, log: Logger, env: NodeJS.Pro
   };
 }
 
-export function createSinks(config: Config, mode: 'run' | 'read', stdout: NodeJS.WritableStream): { sink: Sink; deadLetter: Sink | undefined } {
-  const tenant = config.tenant_id;
-  // In read mode dead letters are messages on stdout; in run mode they go where dead_letter says
-  // (by default beside the output: `<folder>/_dead_letter` or `<prefix>_dead_letter/` in the sink's bucket).
-  const dl = config.dead_letter;
-  const deadLetter = mode === 'read' ? undefined : dl.type === 's3' ? createS3Sink(dl, tenant, { field: 'dead_letter.endpoint' }) : createFolderNdjsonSink(dl.path, tenant);
-  if (mode === 'read' || config.sink.type === 'stdout') return { sink: createStdoutSink(stdout), deadLetter };
-  if (config.sink.type === 's3') return { sink: createS3Sink(config.sink, tenant, { field: 'sink.endpoint' }), deadLetter };
-  return { sink: createFolderNdjsonSink(config.sink.path, tenant), deadLetter };
+/**
+ * The sinks of a run: envelopes go where `sink` says (stdout for `read`, where every message is a
+ * line of stdout), rejected rows where `dead_letter` says (in `read` they are messages too).
+ */
+export async function createSinks(rt: Runtime, mode: 'run' | 'read', stdout: NodeJS.WritableStream): Promise<{ sink: Sink; deadLetter: Sink | undefined }> {
+  const { config, log, env, deps } = rt;
+  const deadLetter = mode === 'read' ? undefined : await build(SINKS, config.dead_letter, context(config, log, env, deps, 'dead_letter'));
+  const sinkCfg = mode === 'read' ? { type: 'stdout' as const } : config.sink;
+  const sink = await build(SINKS, sinkCfg, context(config, log, env, deps, 'sink', stdout));
+  return { sink, deadLetter };
 }

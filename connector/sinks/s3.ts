@@ -3,12 +3,30 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Upload } from '@aws-sdk/lib-storage';
-import type { S3SinkConfig } from '../config.js';
 import { ConnectorError, errorMessage, isConnectorError } from '../errors.js';
+import { S3_ENCRYPTION_PROPERTY, sseParams, type S3ClientObserver, type S3Connection, type S3Encryption } from '../clients/s3.js';
+import type { SinkComponent } from '../component.js';
 import { forgetDir, stageFile } from './_staged.js';
-import type { OutputTarget, Sink } from './sink.js';
+import { partitionPath, type OutputTarget, type Sink } from './sink.js';
+
+export interface S3SinkConfig extends S3Connection, S3Encryption {
+  type: 's3';
+}
+
+export const s3Sink: SinkComponent<S3SinkConfig> = {
+  type: 's3',
+  schema: {
+    $ref: '#/$defs/s3Connection',
+    description:
+      'NDJSON objects in a bucket: <prefix>tenant=<t>/stream=<s>/date=<YYYY-MM-DD>/<file id>.<sha256 prefix>.ndjson, one per input file version. Each is staged in a local temp file and uploaded when its input file is complete, so an object appears only whole. Written with server-side encryption: SSE-KMS under kms_key_id when set, else SSE-S3 (AES256). Credentials come from the standard AWS chain.',
+    properties: { ...S3_ENCRYPTION_PROPERTY },
+  },
+  async create(cfg, ctx) {
+    return createS3Sink(cfg, ctx.tenantId, { field: `${ctx.field}.endpoint`, ...(ctx.deps.onS3Client ? { observe: ctx.deps.onS3Client } : {}) });
+  },
+};
 
 /** Upload part size and parts in flight per object: at most 16 MiB buffered per file being uploaded. */
 export const S3_SINK_PART_BYTES = 8 << 20;
@@ -17,6 +35,7 @@ export const S3_SINK_QUEUE = 2;
 export interface S3SinkOptions {
   /** Names the config field in endpoint errors: `sink.endpoint` or `dead_letter.endpoint`. */
   field?: string;
+  observe?: S3ClientObserver;
   /** Multipart part size (S3's minimum is 5 MiB). */
   partSize?: number;
   queueSize?: number;
@@ -44,15 +63,12 @@ interface Setup {
 export function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions = {}): Sink {
   const field = opts.field ?? 'sink.endpoint';
   const dir = join(tmpdir(), `tally-connector-s3-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const sse: Pick<PutObjectCommandInput, 'ServerSideEncryption' | 'SSEKMSKeyId'> = cfg.kms_key_id
-    ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: cfg.kms_key_id }
-    : { ServerSideEncryption: 'AES256' };
+  const sse = sseParams(cfg);
   let setup: Promise<Setup> | undefined;
   const init = (): Promise<Setup> =>
     (setup ??= (async () => {
       const [clients, storage] = await Promise.all([import('../clients/s3.js'), import('@aws-sdk/lib-storage')]);
-      const prefix = clients.normalizePrefix(cfg.prefix);
-      const client = clients.createS3Client({ ...cfg, prefix }, 'sink', field);
+      const { client, prefix } = await clients.createS3Client(cfg, 'sink', field, opts.observe);
       return { client, Upload: storage.Upload, prefix, classify: clients.classifyS3Error };
     })());
 
@@ -89,7 +105,7 @@ export function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOp
       return stageFile(
         dir,
         async (tmp, _bytes, sha256) => {
-          const key = `${s.prefix}tenant=${tenantId}/stream=${t.stream_id}/date=${t.date}/${t.file_id}.${sha256.slice(0, 16)}.ndjson`;
+          const key = s.prefix + partitionPath(tenantId, t, sha256, '.ndjson');
           const uri = `s3://${cfg.bucket}/${key}`;
           const body = createReadStream(tmp, { highWaterMark: 1 << 20 });
           try {

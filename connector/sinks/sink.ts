@@ -35,3 +35,11 @@ export interface Sink {
   message?(line: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Where one input file's output goes, relative to a sink's root (a folder or a key prefix):
+ * `tenant=<t>/stream=<s>/date=<YYYY-MM-DD>/<file id>.<sha256:16><suffix>`. Every sink uses it.
+ */
+export function partitionPath(tenantId: string, t: OutputTarget, sha256: string, suffix: string): string {
+  return `tenant=${tenantId}/stream=${t.stream_id}/date=${t.date}/${t.file_id}.${sha256.slice(0, 16)}${suffix}`;
+}

@@ -4,13 +4,35 @@ import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Readable } from 'node:stream';
 import { ConnectorError } from '../errors.js';
-import type { LocalSourceConfig } from '../config.js';
+import { isInside } from '../clients/paths.js';
+import type { SourceComponent } from '../component.js';
 import type { RemoteFile, Source } from './source.js';
 
 const READ_CHUNK = 1 << 20;
 
+export interface LocalSourceConfig {
+  type: 'local';
+  path: string;
+  settle_seconds: number;
+}
+
 /** A folder on this machine: the embedded default for trying things out and for tests. */
-export function createLocalSource(cfg: LocalSourceConfig): Source {
+export const localSource: SourceComponent<LocalSourceConfig> = {
+  type: 'local',
+  schema: {
+    required: ['path'],
+    properties: {
+      path: { type: 'string', minLength: 1, description: 'Folder that holds the landing.' },
+      settle_seconds: { type: 'number', minimum: 0, default: 0, description: 'Files modified more recently than this are left for the next run (still being written).' },
+    },
+  },
+  paths: ['path'],
+  async create(cfg) {
+    return createLocalSource(cfg);
+  },
+};
+
+function createLocalSource(cfg: LocalSourceConfig): Source {
   const root = cfg.path;
   const rootUri = pathToFileURL(root).href;
   let realRoot: string | undefined;
@@ -53,7 +75,7 @@ export function createLocalSource(cfg: LocalSourceConfig): Source {
         } catch {
           continue;
         }
-        if (target !== real && !target.startsWith(real + sep)) continue;
+        if (!isInside(real, target)) continue;
         const st = await stat(target).catch(() => undefined);
         if (!st) continue;
         isDir = st.isDirectory();
@@ -73,7 +95,7 @@ export function createLocalSource(cfg: LocalSourceConfig): Source {
   return {
     kind: 'local',
     rootUri,
-    settleMs: (cfg.settle_seconds ?? 0) * 1000,
+    settleMs: cfg.settle_seconds * 1000,
     readAttempts: 1,
     async *list() {
       const real = await resolveRoot();
@@ -89,7 +111,7 @@ export function createLocalSource(cfg: LocalSourceConfig): Source {
       }
       try {
         const target = await realpath(full);
-        if (target !== real && !target.startsWith(real + sep)) throw new ConnectorError('E_READ', `refusing to read a link that leaves the landing: ${file.key}`);
+        if (!isInside(real, target)) throw new ConnectorError('E_READ', `refusing to read a link that leaves the landing: ${file.key}`);
         await lstat(full);
       } catch (e) {
         if (e instanceof ConnectorError) throw e;

@@ -1,22 +1,39 @@
 import { Readable, addAbortSignal } from 'node:stream';
 import { posix } from 'node:path';
 import type { ReadStream } from 'ssh2';
-import type { SftpSourceConfig } from '../config.js';
 import { ConnectorError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import { unsafeRelativeKey } from '../clients/paths.js';
-import { createSftpConnector, isInsideRemote, onSession, type SftpSession } from '../clients/sftp.js';
+import { isInside, unsafeRelativeKey } from '../clients/paths.js';
+import { SFTP_PATH_FIELDS, createSftpConnector, onSession, sftpAuthProblem, type SftpConnection, type SftpSession } from '../clients/sftp.js';
+import type { RuntimeDeps, SourceComponent } from '../component.js';
 import type { OpenOptions, RemoteFile, Source } from './source.js';
 
-const DEFAULT_CHUNK = 4 * 1024 * 1024;
-const DEFAULT_ATTEMPTS = 4;
-const DEFAULT_SETTLE_S = 60;
+export interface SftpSourceConfig extends SftpConnection {
+  type: 'sftp';
+  root: string;
+  settle_seconds: number;
+  read_chunk_bytes: number;
+  max_attempts: number;
+}
 
-/**
- * Test-only: called with each chunk read, so a test can kill the server side of the session at a
- * known point of a transfer. Unset in production (one property read per chunk).
- */
-export const sftpSourceHooks: { onChunk?: ((info: { key: string; bytes: number }) => void | Promise<void>) | undefined } = {};
+export const sftpSource: SourceComponent<SftpSourceConfig> = {
+  type: 'sftp',
+  schema: {
+    $ref: '#/$defs/sftpConnection',
+    required: ['root'],
+    properties: {
+      root: { type: 'string', minLength: 1, description: 'Folder on the server; nothing outside it is listed or read.' },
+      settle_seconds: { type: 'number', minimum: 0, default: 60, description: 'Files modified more recently than this are left for the next run (still being uploaded).' },
+      read_chunk_bytes: { type: 'integer', minimum: 32768, default: 4194304, description: 'Read-ahead per request; 4 MiB measured about twice the speed of 64 KiB against OpenSSH.' },
+      max_attempts: { type: 'integer', minimum: 1, maximum: 20, default: 4, description: 'Attempts per file read that breaks mid-transfer (read again from its start on a new session).' },
+    },
+  },
+  paths: SFTP_PATH_FIELDS,
+  check: sftpAuthProblem,
+  async create(cfg, ctx) {
+    return createSftpSource(cfg, ctx.log, ctx.env, ctx.deps);
+  },
+};
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02) as ssh2 reports them in `err.code`. */
 const SFTP_NO_SUCH_FILE = 2;
@@ -32,9 +49,10 @@ function sftpCode(e: unknown): number | string | undefined {
  * inside the root. Reads stream with a large read-ahead (4 MiB requests measured about twice the
  * speed of the 64 KiB default against OpenSSH).
  */
-export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
-  const conn = createSftpConnector(cfg, log);
-  const chunk = cfg.read_chunk_bytes ?? DEFAULT_CHUNK;
+function createSftpSource(cfg: SftpSourceConfig, log: Logger, env: NodeJS.ProcessEnv, deps: RuntimeDeps): Source {
+  const conn = createSftpConnector(cfg, log, env);
+  const chunk = cfg.read_chunk_bytes;
+  const onChunk = deps.onSftpChunk;
   const rootCfg = cfg.root.length > 1 ? cfg.root.replace(/\/+$/, '') : cfg.root;
   // A relative root is relative to the login folder; the URI says so with `~` (as sftp URIs do).
   const rootUri = `${conn.address}${rootCfg.startsWith('/') ? rootCfg : `/~/${rootCfg}`}`;
@@ -79,7 +97,7 @@ export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
   async function resolveInside(s: SftpSession, root: string, path: string): Promise<string | undefined> {
     const real = await onSession(s, s.client.realPath(path));
     if (!real) return undefined;
-    return isInsideRemote(root, real) ? real : '';
+    return isInside(root, real, '/') ? real : '';
   }
 
   /** `dir` is always a real path (the root and link targets are resolved), so `ancestors` detects loops. */
@@ -162,8 +180,8 @@ export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
   return {
     kind: 'sftp',
     rootUri,
-    settleMs: (cfg.settle_seconds ?? DEFAULT_SETTLE_S) * 1000,
-    readAttempts: cfg.max_attempts ?? DEFAULT_ATTEMPTS,
+    settleMs: cfg.settle_seconds * 1000,
+    readAttempts: cfg.max_attempts,
     async *list(): AsyncGenerator<RemoteFile> {
       const { s, root } = await session();
       yield* walk(s, root, root, '', new Set([root]));
@@ -218,7 +236,7 @@ export function createSftpSource(cfg: SftpSourceConfig, log: Logger): Source {
             const n = await onSession(s, it.next());
             if (n.done) break;
             bytes += n.value.length;
-            if (sftpSourceHooks.onChunk) await sftpSourceHooks.onChunk({ key, bytes });
+            if (onChunk) await onChunk({ key, bytes });
             yield n.value;
           }
           if (streamError) throw streamError;

@@ -1,18 +1,28 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type ListObjectsV2CommandOutput,
-  type PutObjectCommandInput,
-} from '@aws-sdk/client-s3';
-import type { S3StoreConfig } from '../config.js';
 import { ConnectorError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import { classifyS3Error, createS3Client, normalizePrefix, s3LocationError } from '../clients/s3.js';
-import { checkKey, readAll, type DocStore } from '../../state/docstore.js';
+import { S3_ENCRYPTION_PROPERTY, classifyS3Error, createS3Client, listObjects, s3LocationError, sseParams, type S3ClientObserver, type S3Connection, type S3Encryption } from '../clients/s3.js';
+import type { StoreComponent } from '../component.js';
+import { checkKey, isHiddenKey, readAll, type DocStore } from '../../state/docstore.js';
 
 const GET_ALL_CONCURRENCY = 16;
+
+export interface S3StoreConfig extends S3Connection, S3Encryption {
+  type: 's3';
+}
+
+/** The state or schema registry in a bucket. */
+export const s3Store: StoreComponent<S3StoreConfig> = {
+  type: 's3',
+  schema: {
+    $ref: '#/$defs/s3Connection',
+    properties: {
+      kms_key_id: { ...S3_ENCRYPTION_PROPERTY.kms_key_id, description: 'Documents are written with SSE-KMS under this key; without it, SSE-S3 (AES256).' },
+    },
+  },
+  async create(cfg, ctx) {
+    return createS3DocStore(cfg, ctx.log, ctx.deps.onS3Client);
+  },
+};
 
 /**
  * The S3 backend of the DocStore: one `<prefix><key>.json` object per document, the same layout as
@@ -20,18 +30,16 @@ const GET_ALL_CONCURRENCY = 16;
  * no temp + rename is needed. Every document is written with server-side encryption: SSE-KMS under
  * `kms_key_id` when set, else SSE-S3 (AES256).
  */
-export function createS3DocStore(cfg: S3StoreConfig, log: Logger): DocStore {
-  const prefix = normalizePrefix(cfg.prefix);
+export async function createS3DocStore(cfg: S3StoreConfig, log: Logger, observe?: S3ClientObserver): Promise<DocStore> {
+  const s = await createS3Client(cfg, 'state', 'the registry endpoint (state / schema_registry)', observe);
+  const { client, sdk, prefix } = s;
   const loc = { ...cfg, prefix };
-  const client = createS3Client(loc, 'state', 'the registry endpoint (state / schema_registry)');
   const uri = `s3://${cfg.bucket}/${prefix}`;
   const objectKey = (key: string) => {
     checkKey(key);
     return `${prefix}${key}.json`;
   };
-  const sse: Pick<PutObjectCommandInput, 'ServerSideEncryption' | 'SSEKMSKeyId'> = cfg.kms_key_id
-    ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: cfg.kms_key_id }
-    : { ServerSideEncryption: 'AES256' };
+  const sse = sseParams(cfg);
 
   const storeError = (e: unknown, op: string): ConnectorError => {
     const base = s3LocationError(e, loc, op);
@@ -45,7 +53,7 @@ export function createS3DocStore(cfg: S3StoreConfig, log: Logger): DocStore {
       const k = objectKey(key);
       let text: string;
       try {
-        const res = await client.send(new GetObjectCommand({ Bucket: cfg.bucket, Key: k }));
+        const res = await client.send(new sdk.GetObjectCommand({ Bucket: cfg.bucket, Key: k }));
         text = (await res.Body?.transformToString('utf8')) ?? '';
       } catch (e) {
         if (classifyS3Error(e) === 'missing_key') return undefined;
@@ -60,9 +68,7 @@ export function createS3DocStore(cfg: S3StoreConfig, log: Logger): DocStore {
     async put(key: string, doc: unknown): Promise<void> {
       const body = JSON.stringify(doc, null, 1) + '\n';
       try {
-        await client.send(
-          new PutObjectCommand({ Bucket: cfg.bucket, Key: objectKey(key), Body: body, ContentType: 'application/json', ...sse }),
-        );
+        await client.send(new sdk.PutObjectCommand({ Bucket: cfg.bucket, Key: objectKey(key), Body: body, ContentType: 'application/json', ...sse }));
       } catch (e) {
         throw storeError(e, 'writing a document to');
       }
@@ -70,24 +76,13 @@ export function createS3DocStore(cfg: S3StoreConfig, log: Logger): DocStore {
     async list(p: string): Promise<string[]> {
       const sub = p ? p.replace(/\/?$/, '/') : '';
       const out: string[] = [];
-      let token: string | undefined;
-      do {
-        let page: ListObjectsV2CommandOutput;
-        try {
-          page = await client.send(new ListObjectsV2Command({ Bucket: cfg.bucket, Prefix: prefix + sub || undefined, ContinuationToken: token }));
-        } catch (e) {
-          throw storeError(e, 'listing');
-        }
-        for (const o of page.Contents ?? []) {
-          const k = o.Key?.slice(prefix.length);
-          if (!k || !k.endsWith('.json')) continue;
-          const key = k.slice(0, -5);
-          // Hidden file names are temp files in the local backend; keep both backends the same.
-          if (key.slice(key.lastIndexOf('/') + 1).startsWith('.')) continue;
-          out.push(key);
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+      for await (const o of listObjects(s, cfg.bucket, prefix + sub, { onError: (e) => storeError(e, 'listing') })) {
+        const k = o.Key!.slice(prefix.length);
+        if (!k.endsWith('.json')) continue;
+        const key = k.slice(0, -5);
+        if (isHiddenKey(key)) continue;
+        out.push(key);
+      }
       return out.sort();
     },
     async getAll<T>(p: string): Promise<Array<[string, T]>> {
@@ -95,7 +90,7 @@ export function createS3DocStore(cfg: S3StoreConfig, log: Logger): DocStore {
     },
     async delete(key: string): Promise<void> {
       try {
-        await client.send(new DeleteObjectCommand({ Bucket: cfg.bucket, Key: objectKey(key) }));
+        await client.send(new sdk.DeleteObjectCommand({ Bucket: cfg.bucket, Key: objectKey(key) }));
       } catch (e) {
         if (classifyS3Error(e) === 'missing_key') return;
         throw storeError(e, 'deleting a document from');

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { s3ClientHooks, type S3Purpose } from '../../connector/clients/s3.js';
+import type { S3Purpose } from '../../connector/clients/s3.js';
+import { testDeps } from '../helpers/index.js';
 
 /**
  * Fault injection on the real HTTP path of every S3 client the connector builds. The middleware sits
@@ -30,10 +31,14 @@ export interface S3Call {
 
 export type FaultPlan = (call: Omit<S3Call, 'at' | 'status' | 'fault' | 'headers'>) => Fault | undefined;
 
-export function installS3Faults(plan: FaultPlan = () => undefined): { calls: S3Call[]; uninstall(): void } {
+/**
+ * Install a fault plan for the clients the connector builds from now on: through the factories'
+ * `onS3Client` (the in-process CLI gets it via `testDeps`; direct factory calls pass `observe`).
+ */
+export function installS3Faults(plan: FaultPlan = () => undefined): { calls: S3Call[]; observe: (client: S3Client, purpose: S3Purpose) => void; uninstall(): void } {
   const calls: S3Call[] = [];
   const counts = new Map<string, number>();
-  s3ClientHooks.onCreate = (client: S3Client, purpose: S3Purpose) => {
+  const observe = (client: S3Client, purpose: S3Purpose) => {
     client.middlewareStack.add(
       ((next: (a: any) => Promise<any>, context: { commandName?: string }) => async (args: any) => {
         const command = (context.commandName ?? '?').replace(/Command$/, '');
@@ -61,10 +66,12 @@ export function installS3Faults(plan: FaultPlan = () => undefined): { calls: S3C
       { step: 'deserialize', priority: 'low', name: 'testFaultInjection' },
     );
   };
+  testDeps.onS3Client = observe;
   return {
     calls,
+    observe,
     uninstall() {
-      s3ClientHooks.onCreate = undefined;
+      if (testDeps.onS3Client === observe) delete testDeps.onS3Client;
     },
   };
 }

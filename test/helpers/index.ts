@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../connector/cli.js';
+import type { RuntimeDeps } from '../../connector/components.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CORPUS = resolve(ROOT, '..', 'shared', 'corpus', 'tally');
@@ -34,6 +35,12 @@ export interface CliResult {
   lines: any[];
 }
 
+/**
+ * What the in-process CLI is given for its factories (fault injection): harnesses set and clear
+ * fields here (`installS3Faults`, the SFTP chunk hook); every `cli()` call passes it to `main`.
+ */
+export const testDeps: RuntimeDeps = {};
+
 /** Run the CLI in-process and capture its output. */
 export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const out = new PassThrough();
@@ -42,7 +49,7 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
   const e: Buffer[] = [];
   out.on('data', (c) => o.push(c));
   err.on('data', (c) => e.push(c));
-  const code = await main(args, { stdout: out, stderr: err, env: { LOG_LEVEL: 'warn', ...env } });
+  const code = await main(args, { stdout: out, stderr: err, env: { LOG_LEVEL: 'warn', ...env }, deps: testDeps });
   const stdout = Buffer.concat(o).toString('utf8');
   const stderr = Buffer.concat(e).toString('utf8');
   const lines: any[] = [];
@@ -92,4 +99,17 @@ state: { type: local, path: ${join(dir, 'state')} }
 sink: { type: ndjson, path: ${join(dir, 'out')} }
 log_level: warn
 ${extra}`;
+}
+
+/**
+ * Build a component from a config fragment as the runtime does: validated, defaults filled in
+ * (config-schema.ts), then its family's factory; fault hooks come from `testDeps`.
+ */
+export async function makeComponent<T>(family: 'source' | 'sink' | 'store', cfg: Record<string, unknown>, opts: { tenantId?: string; field?: string; deps?: RuntimeDeps } = {}): Promise<T> {
+  const { resolveComponentConfig } = await import('../../connector/config.js');
+  const { FAMILIES, build } = await import('../../connector/components.js');
+  const { silentLogger } = await import('../../connector/log.js');
+  const field = opts.field ?? (family === 'store' ? 'state' : family);
+  const resolved = resolveComponentConfig(family, cfg as { type: string }, field);
+  return build(FAMILIES[family] as never, resolved, { log: silentLogger, env: process.env, deps: opts.deps ?? testDeps, tenantId: opts.tenantId ?? 't1', field }) as Promise<T>;
 }
