@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EnvelopeWriter } from '../connector/envelope.js';
+import { EnvelopeWriter } from '../connector/output/envelope.js';
+import type { RowSink } from '../connector/rows/row-sink.js';
 import { CsvReader } from '../connector/formats/csv.js';
 import { TextDecoderStream8, sniffEncoding } from '../connector/formats/decode.js';
 import { TallyXmlReader } from '../connector/formats/tally-xml.js';
@@ -9,7 +10,7 @@ import { resolveConfig } from '../connector/config.js';
 const DEFAULT_LIMITS = resolveConfig({ tenant_id: 't', connector_id: 'c', source: { type: 'local', path: '.' }, streams: [{ id: 's', pattern: '*' }], state: { type: 'local', path: '.' }, sink: { type: 'stdout' } }, '<inline>').limits;
 import { parseAmount, parseDate, parseQuantity, parseRate, parseBoolean, parseInteger, cleanTallyText } from '../connector/formats/values.js';
 import { decodeEntities } from '../connector/formats/xml-tokenizer.js';
-import { csvEntity } from '../connector/run/entity.js';
+import { csvEntity } from '../connector/formats/csv-entity.js';
 
 /** Parse CSV bytes fed in chunks of the given sizes; returns records and rejects. */
 function csv(input: Buffer | string, chunk = 1 << 20) {
@@ -24,10 +25,7 @@ function csv(input: Buffer | string, chunk = 1 << 20) {
   );
   const rejects: any[] = [];
   const dec = new TextDecoderStream8(bytes.subarray(0, 16384));
-  const r = new CsvReader(
-    { writer, entityFor: (h) => csvEntity('x.csv', h), reject: (x) => rejects.push(x) },
-    { delimiter: 44, maxRowBytes: 1 << 20, maxFields: 100 },
-  );
+  const r = new CsvReader(writer, (x) => rejects.push(x), { delimiter: 44, maxRowBytes: 1 << 20, maxFields: 100, entityFor: (h) => csvEntity('x.csv', h) });
   for (let i = 0; i < bytes.length; i += chunk) r.feed(dec.utf8(bytes.subarray(i, i + chunk)));
   r.end();
   out.push(writer.buf.subarray(0, writer.pos));
@@ -39,9 +37,18 @@ function xml(input: string | Buffer, chunk = 1 << 20) {
   const bytes = typeof input === 'string' ? Buffer.from(input) : input;
   const rows: Array<{ entity: string; record: any; line: number }> = [];
   const dec = new TextDecoderStream8(bytes.subarray(0, 16384));
-  const r = new TallyXmlReader({ row: (entity, record, line) => rows.push({ entity, record: JSON.parse(JSON.stringify(record)), line }) }, DEFAULT_LIMITS);
-  for (let i = 0; i < bytes.length; i += chunk) r.feed(dec.text(bytes.subarray(i, i + chunk)));
-  r.feed(dec.endText());
+  // A row consumer that keeps whole records (what the Tally XML reader gives).
+  let row: { entity: string; line: number } = { entity: '', line: 0 };
+  const sink: RowSink = {
+    beginRow: (entity, _ordinal, line) => void (row = { entity, line }),
+    columns: () => {},
+    cells: () => {},
+    record: (record) => void rows.push({ ...row, record: JSON.parse(JSON.stringify(record)) }),
+    endRow: () => {},
+  };
+  const r = new TallyXmlReader(sink, DEFAULT_LIMITS);
+  for (let i = 0; i < bytes.length; i += chunk) r.feedText(dec.text(bytes.subarray(i, i + chunk)));
+  r.feedText(dec.endText());
   r.end();
   return rows;
 }

@@ -1,5 +1,5 @@
 import { EXIT_CODES, describeError, isConnectorError } from '../errors.js';
-import { createDriftCoordinator } from '../drift/coordinator.js';
+import { driftGateFor } from '../run/runtime.js';
 import { planRun } from '../run/plan.js';
 import { parse, requireConfig, withRuntime, type Command } from './_shared.js';
 
@@ -26,7 +26,7 @@ export const planCommand: Command = {
     }
     const config = requireConfig('plan', values);
     return withRuntime(config, io, async (rt) => {
-      const drift = createDriftCoordinator(rt, rt.log);
+      const drift = driftGateFor(rt);
       let items;
       try {
         await drift.init(config.streams);

@@ -1,10 +1,13 @@
-import { isIsoDate, isPlainDecimal, stringTypeRule } from '../formats/tally/fields.js';
-import { ValueClass, type ColumnKind } from '../formats/csv.js';
+import { stringTypeRule } from '../formats/tally/fields.js';
+import { VClass, isIsoDate, isPlainDecimal, scaleOfBytes, scaleOfString } from '../formats/classify.js';
+import type { Cells, FieldKey, RowSink } from '../rows/row-sink.js';
 import { escapeSeg, type FieldInfo, type LogicalType, type Shape } from './types.js';
 
 /**
- * Inference: what each field of an entity holds, from the normalised values of one file.
- * The rules are the same for every file, so the same kind of data always infers the same shape.
+ * Inference: what each field of an entity holds, from the normalised values of one file. A
+ * consumer of the row seam: fields given one at a time come with their class (formats/classify.ts);
+ * whole records (XML objects) are walked, their strings typed by the field name's rule. The rules
+ * are the same for every file, so the same kind of data always infers the same shape.
  */
 
 const BIT: Record<LogicalType, number> = { null: 1, boolean: 2, integer: 4, decimal: 8, date: 16, string: 32, array: 64, object: 128, any: 256 };
@@ -37,17 +40,135 @@ function inode(path: string, rule: INode['rule']): INode {
   return { path, acc: { bits: 0, scale: 0, present: 0, json: 0 }, rule, kids: undefined, items: undefined };
 }
 
+/** The logical-type bit of each value class. */
+const CLASS_BIT: readonly number[] = [BIT.null, BIT.boolean, BIT.integer, BIT.decimal, BIT.date, BIT.string];
+
 /**
- * Collects the shape of one entity from XML records. Fields are kept in a tree keyed by field name,
- * so a record is walked without building path strings or classifying names again.
+ * Collects the shape of every entity of one file, as a consumer of the row seam. An entity with
+ * declared columns (a CSV header) has every column required; other entities (XML objects) have
+ * only their keys required.
  */
-export class RecordShapeBuilder {
+export class ShapeCollector implements RowSink {
+  private readonly entities = new Map<string, EntityShapeBuilder>();
+  private current: EntityShapeBuilder | undefined;
+
+  private builder(entity: string): EntityShapeBuilder {
+    let b = this.entities.get(entity);
+    if (!b) {
+      b = new EntityShapeBuilder(entity);
+      this.entities.set(entity, b);
+    }
+    return b;
+  }
+
+  columns(entity: string, keys: readonly FieldKey[]): void {
+    this.builder(entity).declared(keys);
+  }
+
+  beginRow(entity: string): void {
+    const b = this.current?.entity === entity ? this.current : this.builder(entity);
+    b.rows++;
+    this.current = b;
+  }
+
+  cells(row: Cells): void {
+    const slots = this.current!.declared(row.keys);
+    const { b, n, F, cls, norm, values } = row;
+    for (let i = 0; i < n; i++) {
+      const a = slots[i]!;
+      const c = cls[i]!;
+      a.present++;
+      a.bits |= CLASS_BIT[c]!;
+      if (norm[i] === 1) {
+        const v = values[i];
+        switch (typeof v) {
+          case 'boolean':
+            a.json |= JSON_BOOL;
+            break;
+          case 'number':
+            a.json |= JSON_NUMBER;
+            break;
+          case 'string':
+            a.json |= JSON_STRING;
+            if (c === VClass.Decimal) {
+              const sc = scaleOfString(v);
+              if (sc > a.scale) a.scale = sc;
+            }
+            break;
+        }
+        continue;
+      }
+      if (c === VClass.Null) continue;
+      if (c === VClass.Bool) {
+        a.json |= JSON_BOOL;
+        continue;
+      }
+      a.json |= JSON_STRING;
+      if (c === VClass.Decimal) {
+        const sc = scaleOfBytes(b, F[i * 3]!, F[i * 3 + 1]!);
+        if (sc > a.scale) a.scale = sc;
+      }
+    }
+  }
+
+  record(rec: Record<string, unknown>): void {
+    this.current!.observe(rec);
+  }
+
+  endRow(): void {}
+
+  /** Rows seen per entity (declared entities with no rows included). */
+  counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [e, b] of this.entities) out[e] = b.rows;
+    return out;
+  }
+
+  shapes(): Map<string, Shape> {
+    const out = new Map<string, Shape>();
+    for (const [e, b] of this.entities) out.set(e, b.shape());
+    return out;
+  }
+}
+
+/**
+ * The shape of one entity. Fields are kept in a tree keyed by field name (records), or by the
+ * field's slot (declared columns), so a row is walked without building path strings or
+ * classifying names again.
+ */
+class EntityShapeBuilder {
   rows = 0;
   private readonly root = inode('', 'string');
-  constructor(private readonly entity: string) {}
+  /** Declared columns, by slot: every one is required. */
+  private slots: INode[] | undefined;
+  constructor(readonly entity: string) {}
+
+  declare(keys: readonly FieldKey[]): void {
+    const kids = (this.root.kids ??= new Map());
+    this.slots = keys.map((k) => {
+      let n = kids.get(k.name);
+      if (!n) {
+        n = inode('/' + escapeSeg(k.name), 'string');
+        kids.set(k.name, n);
+      }
+      return n;
+    });
+  }
+
+  private slotAccs: Acc[] = [];
+  private slotKeys: readonly FieldKey[] | undefined;
+
+  /** The accumulators of the declared columns, by slot (declared now if the reader did not). */
+  declared(keys: readonly FieldKey[]): Acc[] {
+    if (keys !== this.slotKeys) {
+      this.declare(keys);
+      this.slotKeys = keys;
+      this.slotAccs = this.slots!.map((n) => n.acc);
+    }
+    return this.slotAccs;
+  }
 
   observe(record: Record<string, unknown>): void {
-    this.rows++;
     this.walk(this.root, record, 0, false);
   }
 
@@ -106,12 +227,16 @@ export class RecordShapeBuilder {
 
   shape(): Shape {
     const out: Shape = {};
+    const declared = this.slots ? new Set(this.slots) : undefined;
     const visit = (n: INode) => {
       if (n.path) {
         const f = toField(n.acc.bits, n.acc.scale, n.acc.json);
-        // Keys are required when every row has them (and they are never null).
-        const key = n.path === '/guid' ? this.entity === 'vouchers' : XML_KEYS.has(n.path);
-        f.required = key && n.acc.present === this.rows && (n.acc.bits & BIT.null) === 0;
+        if (declared?.has(n)) f.required = true;
+        else {
+          // Keys are required when every row has them (and they are never null).
+          const key = n.path === '/guid' ? this.entity === 'vouchers' : XML_KEYS.has(n.path);
+          f.required = key && n.acc.present === this.rows && (n.acc.bits & BIT.null) === 0;
+        }
         out[n.path] = f;
       }
       if (n.kids) for (const k of n.kids.values()) visit(k);
@@ -155,46 +280,4 @@ export function toField(bits: number, scale: number, json: number): FieldInfo {
   if (type === 'decimal') f.scale = scale;
   if (type === 'integer') f.repr = json & JSON_NUMBER ? 'number' : 'string';
   return f;
-}
-
-/**
- * Shape of a CSV file from the per-column value classes the parser collected. Columns of a known
- * loader table that are neither dates, amounts nor logicals are text by declaration (a voucher
- * number made only of digits is still text); columns of other CSVs are typed by their values.
- */
-export function csvShape(columns: string[], kinds: ColumnKind[], masks: Uint32Array, scales: Uint8Array, knownTable: boolean): Shape {
-  const out: Shape = {};
-  columns.forEach((c, i) => {
-    const m = masks[i] ?? 0;
-    const has = (v: ValueClass) => (m & (1 << v)) !== 0;
-    let bits = has(ValueClass.Null) ? BIT.null : 0;
-    let json = 0;
-    const nonNull = m & ~(1 << ValueClass.Null);
-    if (kinds[i] === 'text') {
-      // Output is text; the type says what the text looks like (unknown CSVs) or is declared (loader tables).
-      if (knownTable) {
-        if (nonNull) bits |= BIT.string;
-      } else {
-        if (has(ValueClass.Integer)) bits |= BIT.integer;
-        if (has(ValueClass.Decimal)) bits |= BIT.decimal;
-        if (has(ValueClass.Date)) bits |= BIT.date;
-        if (has(ValueClass.Text) || has(ValueClass.Bool)) bits |= BIT.string;
-      }
-      if (nonNull) json = JSON_STRING;
-    } else {
-      if (has(ValueClass.Bool)) {
-        bits |= BIT.boolean;
-        json |= JSON_BOOL;
-      }
-      if (has(ValueClass.Integer)) bits |= BIT.integer;
-      if (has(ValueClass.Decimal)) bits |= BIT.decimal;
-      if (has(ValueClass.Date)) bits |= BIT.date;
-      if (has(ValueClass.Text)) bits |= BIT.string;
-      if (nonNull & ~(1 << ValueClass.Bool)) json |= JSON_STRING;
-    }
-    const f = toField(bits, scales[i] ?? 0, json);
-    f.required = true;
-    out['/' + escapeSeg(c)] = f;
-  });
-  return out;
 }

@@ -1,76 +1,46 @@
 import { fileError } from '../errors.js';
-import type { EnvelopeWriter } from '../envelope.js';
-import { FNV_OFFSET, FNV_PRIME } from '../hashing.js';
-import { parseAmount, parseBoolean, parseDate } from './values.js';
+import { Fast, Kind, VClass, classifyTextBytes, columnKind, fastClass, fastTyped, kindCode, normaliseCell, type ColumnKind } from './classify.js';
+import { LOADER_TABLES } from './csv-entity.js';
+import { fieldKey, type Cells, type FieldKey, type RejectSink, type RowSink } from '../rows/row-sink.js';
+import type { RowReader } from './reader.js';
 
 /**
  * CSV (RFC 4180 plus what Tally tools write: BOM, CRLF or LF, quoted fields with doubled quotes and
- * embedded newlines, a quoted or bare header) parsed as UTF-8 bytes and written straight into
- * envelope bytes, without building a JS object per row. This is the hot path of a backfill; see
- * README "Performance" for why it does not go through csv-parse.
+ * embedded newlines, a quoted or bare header) parsed as UTF-8 bytes. Each cell is classified once
+ * (formats/classify.ts) and handed to the row seam as bytes of the input, without building a JS
+ * object or string per row. This is the hot path of a backfill; see README "Performance" for why
+ * it does not go through csv-parse.
  *
  * A row with the wrong number of fields, or a stray character after a closing quote, goes to the dead
  * letter with its line and the reason; the other rows go on.
  */
 
-export type ColumnKind = 'text' | 'bool' | 'date' | 'decimal';
-
-export interface CsvHooks {
-  writer: EnvelopeWriter;
-  /** Decide the entity from the header (and the file name, which the caller knows). */
+export interface CsvOptions {
+  delimiter: number;
+  maxRowBytes: number;
+  maxFields: number;
+  /** The entity of the file, from its header (the caller knows the stream's override and the file). */
   entityFor(header: string[]): string;
-  reject(r: { reason: string; line: number; offset: number; ordinal: number; raw: string }): void;
-  /** True when the entity's text columns are declared text (a known loader table): no need to classify them. */
-  declaredText?(entity: string): boolean;
-}
-
-/** Classes of values, collected per column as a bit mask for schema inference (see drift/infer.ts). */
-export const enum ValueClass {
-  Null = 0,
-  Bool = 1,
-  Integer = 2,
-  Decimal = 3,
-  Date = 4,
-  Text = 5,
 }
 
 const Q = 34;
 const CR = 13;
 const LF = 10;
-const HEX = Buffer.from('0123456789abcdef');
 const EMPTY = Buffer.alloc(0);
-const TRUE_BYTES = Buffer.from('true');
-const FALSE_BYTES = Buffer.from('false');
-// 1 where a byte needs escaping inside a JSON string.
-const ESC = new Uint8Array(256);
-for (let i = 0; i < 32; i++) ESC[i] = 1;
-ESC[34] = 1;
-ESC[92] = 1;
 
-/** Column kind from a loader-style column name: is_* → bool, *date* → date, amounts → decimal. */
-export function columnKind(name: string): ColumnKind {
-  const n = name.toLowerCase();
-  if (/^(is|has|affects|allow|use|for)_/.test(n)) return 'bool';
-  if (/(^|_)date($|_)|^applicable_from$|_on$/.test(n)) return 'date';
-  if (/(^|_)(amount|balance|value|rate|quantity|qty|price|discount|debit|credit|total)($|_)/.test(n)) return 'decimal';
-  return 'text';
-}
-
-export class CsvReader {
+export class CsvReader implements RowReader {
+  readonly input = 'bytes' as const;
   private work: Buffer = EMPTY;
   private carryLen = 0;
   /** Per column: classify text values for inference (not needed where the column is declared text). */
   private classify = new Uint8Array(0);
-  /** Per column: bit (1 << ValueClass) for every class of value seen in emitted rows. */
-  masks = new Uint32Array(0);
-  /** Per column: the largest number of decimals seen. */
-  scales = new Uint8Array(0);
   private header: string[] | undefined;
-  private keys: Buffer[] = [];
+  private keys: FieldKey[] = [];
   private kinds: ColumnKind[] = [];
   private kindCodes = new Uint8Array(0);
   private entity = '';
   private F: Int32Array;
+  private cellsRow!: Cells;
   /** Line (1-based) at the start of the next row. */
   private line = 1;
   /** Absolute byte offset of `carry`/current buffer start. */
@@ -80,10 +50,15 @@ export class CsvReader {
   rejected = 0;
 
   constructor(
-    private readonly hooks: CsvHooks,
-    private readonly opts: { delimiter: number; maxRowBytes: number; maxFields: number },
+    private readonly sink: RowSink,
+    private readonly reject: RejectSink,
+    private readonly opts: CsvOptions,
   ) {
     this.F = new Int32Array(3 * (Math.min(opts.maxFields, 64) + 1));
+  }
+
+  get objects(): number {
+    return this.ordinal;
   }
 
   get columns(): string[] | undefined {
@@ -96,6 +71,10 @@ export class CsvReader {
 
   get entityName(): string {
     return this.entity;
+  }
+
+  feedText(): void {
+    throw new Error('the CSV reader reads bytes');
   }
 
   feed(chunk: Buffer): void {
@@ -150,13 +129,15 @@ export class CsvReader {
     }
     this.header = names;
     this.kinds = names.map(columnKind);
-    this.kindCodes = Uint8Array.from(this.kinds.map((k) => (k === 'text' ? 0 : k === 'bool' ? 1 : k === 'date' ? 2 : 3)));
-    this.keys = names.map((n, i) => Buffer.from((i ? ',' : '{') + JSON.stringify(n) + ':'));
-    this.entity = this.hooks.entityFor(names);
-    this.masks = new Uint32Array(names.length);
-    this.scales = new Uint8Array(names.length);
-    const declared = this.hooks.declaredText?.(this.entity) ?? false;
-    this.classify = Uint8Array.from(this.kinds.map((k) => (k === 'text' && declared ? 0 : 1)));
+    this.kindCodes = Uint8Array.from(this.kinds.map(kindCode));
+    this.keys = names.map((n, i) => fieldKey(n, i));
+    this.entity = this.opts.entityFor(names);
+    // Text columns of a known loader table are text by declaration (a voucher number made of
+    // digits is still text); text columns of other CSVs are classified by their values.
+    const declared = this.entity in LOADER_TABLES;
+    this.classify = Uint8Array.from(this.kinds.map((k) => (k === 'text' && !declared ? 1 : 0)));
+    this.cellsRow = { b: EMPTY, n: 0, F: this.F, cls: new Uint8Array(names.length), norm: new Uint8Array(names.length), values: new Array(names.length), keys: this.keys };
+    this.sink.columns(this.entity, this.keys);
   }
 
   /** Parse complete rows of `b`; returns the number of bytes consumed. */
@@ -301,264 +282,51 @@ export class CsvReader {
     let e = end;
     while (e > start && (b[e - 1] === LF || b[e - 1] === CR)) e--;
     const raw = b.toString('utf8', start, Math.min(e, start + 4096));
-    this.hooks.reject({ reason, line: this.line, offset: this.base + start, ordinal: this.ordinal, raw });
+    this.reject({ reason, line: this.line, offset: this.base + start, ordinal: this.ordinal, raw });
     this.line += countLines(b, start, end);
   }
 
-  /** Write one envelope: prefix, then the record built field by field from the input bytes. */
+  /** One row through the seam: each cell classified once; typed cells not in normal form normalised. */
   private emit(b: Buffer, nf: number): void {
-    const w = this.hooks.writer;
+    const row = this.cellsRow;
     const F = this.F;
-    const keys = this.keys;
     const kinds = this.kindCodes;
-    const masks = this.masks;
-    const scales = this.scales;
     const classify = this.classify;
-    const hashAt = w.beginRow(this.entity, this.line, this.ordinal);
-    // Worst case: every byte escaped as \u00XX (6x), plus keys.
-    const rowBytes = F[(nf - 1) * 3 + 1]! - F[0]!;
-    w.ensure(rowBytes * 6 + nf * 8 + 64 + this.keyBytes());
-    let out = w.buf;
-    let o = w.pos;
-    const recStart = o;
-    let h = FNV_OFFSET;
+    const cls = row.cls;
+    const norm = row.norm;
     for (let i = 0; i < nf; i++) {
-      const k = keys[i]!;
-      out.set(k, o);
-      o += k.length;
       const s = F[i * 3]!;
       const e = F[i * 3 + 1]!;
       const t = F[i * 3 + 2]!;
-      const kind = kinds[i]!;
-      h = Math.imul(h ^ 0xff, FNV_PRIME);
+      const kind = kinds[i]! as Kind;
+      norm[i] = 0;
       if (s === e) {
-        if (t === 0 || kind !== 0) {
-          out[o] = 110; // null
-          out[o + 1] = 117;
-          out[o + 2] = 108;
-          out[o + 3] = 108;
-          o += 4;
-          masks[i]! |= 1 << ValueClass.Null;
-        } else {
-          out[o++] = Q;
-          out[o++] = Q;
-          masks[i]! |= 1 << ValueClass.Text;
-        }
+        // Unquoted empty is null; a quoted empty text is "" (a typed column has no empty value).
+        cls[i] = t === 0 || kind !== Kind.Text ? VClass.Null : VClass.Text;
         continue;
       }
-      if (kind !== 0) {
-        const fast = fastTyped(b, s, e, kind);
-        if (fast === 0) {
-          // Slow path: normalise the text (Indian grouping, Dr/Cr, D-MMM-YY, Yes/No...).
-          const str = fieldString(b, s, e, t);
-          const v = normalise(kind, str);
-          const json = JSON.stringify(v.value);
-          w.pos = o;
-          w.ensure(json.length * 3 + 16);
-          out = w.buf;
-          const n = out.write(json, o, 'utf8');
-          for (let j = o; j < o + n; j++) h = Math.imul(h ^ (out[j] as number), FNV_PRIME);
-          o += n;
-          masks[i]! |= 1 << v.cls;
-          if (v.cls === ValueClass.Decimal) {
-            const sc = scaleOfString(v.value as string);
-            if (sc > scales[i]!) scales[i] = sc;
-          }
-          continue;
-        }
-        if (fast === 1 || fast === 2) {
-          // booleans
-          const src = fast === 1 ? TRUE_BYTES : FALSE_BYTES;
-          out.set(src, o);
-          o += src.length;
-          h = Math.imul(h ^ fast, FNV_PRIME);
-          masks[i]! |= 1 << ValueClass.Bool;
-          continue;
-        }
-        // fast === 3 (date) or 4 (decimal) or 5 (integer): copy as a JSON string.
-        out[o++] = Q;
-        for (let j = s; j < e; j++) {
-          const ch = b[j]!;
-          h = Math.imul(h ^ ch, FNV_PRIME);
-          out[o++] = ch;
-        }
-        out[o++] = Q;
-        if (fast === 4) {
-          masks[i]! |= 1 << ValueClass.Decimal;
-          const sc = scaleOfBytes(b, s, e);
-          if (sc > scales[i]!) scales[i] = sc;
-        } else masks[i]! |= 1 << (fast === 3 ? ValueClass.Date : ValueClass.Integer);
+      if (kind !== Kind.Text) {
+        const f = fastTyped(b, s, e, kind);
+        if (f === Fast.Slow) {
+          // Not in normal form: Indian grouping, Dr/Cr, D-MMM-YY, Yes/No... or not of the column's shape.
+          const v = normaliseCell(kind, fieldString(b, s, e, t));
+          cls[i] = v.cls;
+          norm[i] = 1;
+          row.values[i] = v.value;
+        } else cls[i] = fastClass(f);
         continue;
       }
-      // Text: copy with JSON escaping (and, for undeclared columns, classify for inference).
-      out[o++] = Q;
-      if (classify[i] === 0) {
-        for (let j = s; j < e; j++) {
-          const ch = b[j]!;
-          h = Math.imul(h ^ ch, FNV_PRIME);
-          if (ESC[ch] === 0) out[o++] = ch;
-          else {
-            o = escapeByte(out, o, ch);
-            if (ch === Q && t === 2) j++; // the second quote of a doubled pair
-          }
-        }
-        out[o++] = Q;
-        masks[i]! |= 1 << ValueClass.Text;
-        continue;
-      }
-      let digits = 0;
-      let other = 0;
-      for (let j = s; j < e; j++) {
-        const ch = b[j]!;
-        h = Math.imul(h ^ ch, FNV_PRIME);
-        if (ESC[ch] === 0) {
-          out[o++] = ch;
-          if (ch >= 48 && ch <= 57) digits++;
-          else other++;
-          continue;
-        }
-        other++;
-        o = escapeByte(out, o, ch);
-        if (ch === Q && t === 2) j++;
-      }
-      out[o++] = Q;
-      if (other === 0) masks[i]! |= 1 << ValueClass.Integer;
-      else {
-        const c = classifyText(b, s, e, digits);
-        masks[i]! |= 1 << c;
-        if (c === ValueClass.Decimal) {
-          const sc = scaleOfBytes(b, s, e);
-          if (sc > scales[i]!) scales[i] = sc;
-        }
-      }
+      cls[i] = classify[i] === 0 ? VClass.Text : classifyTextBytes(b, s, e);
     }
-    out[o++] = 0x7d; // }
-    w.pos = o;
-    w.endRow(hashAt, recStart, h);
+    row.b = b;
+    row.n = nf;
+    row.F = F;
+    const sink = this.sink;
+    sink.beginRow(this.entity, this.ordinal, this.line);
+    sink.cells(row);
+    sink.endRow();
     this.rows++;
   }
-
-  private keyLen = -1;
-  private keyBytes(): number {
-    if (this.keyLen < 0) this.keyLen = this.keys.reduce((a, k) => a + k.length, 0);
-    return this.keyLen;
-  }
-}
-
-/** Write the JSON escape of byte `ch` at `o`; returns the new offset. */
-function escapeByte(out: Buffer, o: number, ch: number): number {
-  out[o++] = 92;
-  switch (ch) {
-    case Q:
-      out[o++] = Q;
-      return o;
-    case 92:
-      out[o++] = 92;
-      return o;
-    case LF:
-      out[o++] = 110;
-      return o;
-    case CR:
-      out[o++] = 114;
-      return o;
-    case 9:
-      out[o++] = 116;
-      return o;
-    default:
-      out[o++] = 117;
-      out[o++] = 48;
-      out[o++] = 48;
-      out[o++] = HEX[ch >> 4]!;
-      out[o++] = HEX[ch & 15]!;
-      return o;
-  }
-}
-
-/** 0 = needs the slow path; 1 true; 2 false; 3 ISO date; 4 plain decimal; 5 plain integer. */
-function fastTyped(b: Buffer, s: number, e: number, kind: number): number {
-  const len = e - s;
-  if (kind === 1) {
-    if (len === 1) {
-      const c = b[s];
-      if (c === 49) return 1;
-      if (c === 48) return 2;
-    }
-    return 0;
-  }
-  if (kind === 2) {
-    if (len === 10 && b[s + 4] === 45 && b[s + 7] === 45 && isDigits(b, s, s + 4) && isDigits(b, s + 5, s + 7) && isDigits(b, s + 8, e)) {
-      const m = (b[s + 5]! - 48) * 10 + (b[s + 6]! - 48);
-      const d = (b[s + 8]! - 48) * 10 + (b[s + 9]! - 48);
-      if (m >= 1 && m <= 12 && d >= 1 && d <= 31) return 3;
-    }
-    return 0;
-  }
-  // decimal: -?(0|[1-9][0-9]*)(\.[0-9]+)?
-  let i = s;
-  if (b[i] === 45) i++;
-  if (i >= e) return 0;
-  if (b[i] === 48) {
-    i++;
-  } else {
-    const st = i;
-    while (i < e && b[i]! >= 48 && b[i]! <= 57) i++;
-    if (i === st) return 0;
-  }
-  if (i === e) return 5;
-  if (b[i] !== 46) return 0;
-  i++;
-  const st = i;
-  while (i < e && b[i]! >= 48 && b[i]! <= 57) i++;
-  return i === e && i > st ? 4 : 0;
-}
-
-function isDigits(b: Buffer, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) {
-    const c = b[i]!;
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
-/** Class of a text value that has a non-digit: decimal, date, boolean or text (for schema inference). */
-function classifyText(b: Buffer, s: number, e: number, digits: number): ValueClass {
-  const len = e - s;
-  if (digits === 0) {
-    if (len <= 5) {
-      const t = b.toString('latin1', s, e).toLowerCase();
-      if (t === 'yes' || t === 'no' || t === 'true' || t === 'false') return ValueClass.Bool;
-    }
-    return ValueClass.Text;
-  }
-  const f = fastTyped(b, s, e, 3);
-  if (f === 4 || f === 5) return f === 5 ? ValueClass.Integer : ValueClass.Decimal;
-  if (len === 10 && fastTyped(b, s, e, 2) === 3) return ValueClass.Date;
-  return ValueClass.Text;
-}
-
-function normalise(kind: number, str: string): { value: unknown; cls: ValueClass } {
-  if (kind === 1) {
-    const v = parseBoolean(str, true);
-    return v === undefined ? { value: str, cls: ValueClass.Text } : { value: v, cls: ValueClass.Bool };
-  }
-  if (kind === 2) {
-    if (str.trim() === '' || str === '\u00f1') return { value: null, cls: ValueClass.Null }; // the loader's empty-date marker
-    const v = parseDate(str);
-    return v === undefined ? { value: str, cls: ValueClass.Text } : { value: v, cls: ValueClass.Date };
-  }
-  if (str.trim() === '') return { value: null, cls: ValueClass.Null };
-  const v = parseAmount(str);
-  return v === undefined ? { value: str, cls: ValueClass.Text } : { value: v, cls: v.includes('.') ? ValueClass.Decimal : ValueClass.Integer };
-}
-
-function scaleOfBytes(b: Buffer, s: number, e: number): number {
-  for (let i = e - 1; i >= s; i--) if (b[i] === 46) return Math.min(255, e - i - 1);
-  return 0;
-}
-
-function scaleOfString(v: string): number {
-  const i = v.indexOf('.');
-  return i < 0 ? 0 : Math.min(255, v.length - i - 1);
 }
 
 /** The text of a field, with doubled quotes undone. */

@@ -2,11 +2,8 @@ import { fileError } from '../errors.js';
 import { parseAttrs, XmlTokenizer, type XmlHandler } from './xml-tokenizer.js';
 import { tagInfo } from './tally/fields.js';
 import { flattenMaster, flattenVoucher, isVoucher, masterIdentity, type Row, type XNode } from './tally/objects.js';
-
-export interface RowOutput {
-  /** One normalised record of `entity`; `line` is where its Tally object starts. */
-  row(entity: string, record: Record<string, unknown>, line: number): void;
-}
+import type { RowSink } from '../rows/row-sink.js';
+import type { RowReader } from './reader.js';
 
 export interface TallyXmlLimits {
   max_row_bytes: number;
@@ -33,7 +30,8 @@ const ENVELOPE_PARTS = new Set(['HEADER', 'BODY', 'DESC', 'DATA']);
  * name, so one file feeds many entities. Vouchers are emitted as soon as they close; masters are held
  * until the end of the file so that a master repeated in the file is emitted once (highest ALTERID).
  */
-export class TallyXmlReader implements XmlHandler {
+export class TallyXmlReader implements XmlHandler, RowReader {
+  readonly input = 'text' as const;
   private readonly tok: XmlTokenizer;
   private readonly outer: string[] = [];
   private readonly objStack: XNode[] = [];
@@ -44,19 +42,37 @@ export class TallyXmlReader implements XmlHandler {
   private anon = 0;
   private masterBytes = 0;
   /** Objects seen, by element name (before de-duplication). */
-  readonly objects = new Map<string, number>();
+  readonly objectsByName = new Map<string, number>();
   vouchers = 0;
   duplicateMasters = 0;
+  /** Rows pushed (their ordinals are 1..rows). */
+  rows = 0;
 
   constructor(
-    private readonly out: RowOutput,
+    private readonly sink: RowSink,
     private readonly limits: TallyXmlLimits,
   ) {
     this.tok = new XmlTokenizer(this, limits.max_row_bytes);
   }
 
-  feed(text: string): void {
+  get objects(): number {
+    let n = 0;
+    for (const v of this.objectsByName.values()) n += v;
+    return n;
+  }
+
+  feed(): void {
+    throw new Error('the Tally XML reader reads text');
+  }
+
+  feedText(text: string): void {
     this.tok.feed(text);
+  }
+
+  private emit(r: Row, line: number): void {
+    this.sink.beginRow(r.entity, ++this.rows, line);
+    this.sink.record(r.record);
+    this.sink.endRow();
   }
 
   end(): void {
@@ -73,7 +89,7 @@ export class TallyXmlReader implements XmlHandler {
       });
     }
     if (!this.sawRoot) throw fileError('E_FILE_FORMAT', 'no XML element found', {});
-    for (const m of this.masters.values()) for (const r of m.rows) this.out.row(r.entity, r.record, m.line);
+    for (const m of this.masters.values()) for (const r of m.rows) this.emit(r, m.line);
     this.masters.clear();
   }
 
@@ -139,10 +155,10 @@ export class TallyXmlReader implements XmlHandler {
   }
 
   private object(node: XNode, size: number): void {
-    this.objects.set(node.name, (this.objects.get(node.name) ?? 0) + 1);
+    this.objectsByName.set(node.name, (this.objectsByName.get(node.name) ?? 0) + 1);
     if (isVoucher(node)) {
       this.vouchers++;
-      for (const r of flattenVoucher(node)) this.out.row(r.entity, r.record, node.line);
+      for (const r of flattenVoucher(node)) this.emit(r, node.line);
       return;
     }
     const id = masterIdentity(node);

@@ -3,26 +3,15 @@ import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Config, ResolvedStream } from '../config.js';
 import { ConnectorError, fileError, isConnectorError } from '../errors.js';
-import { EnvelopeWriter } from '../envelope.js';
-import { CsvReader, type ColumnKind } from '../formats/csv.js';
 import { isGzip, sniffBinary, TextDecoderStream8 } from '../formats/decode.js';
-import { TallyXmlReader } from '../formats/tally-xml.js';
 import type { Logger } from '../log.js';
+import { lineRewrite, type LineDecision } from '../output/envelope.js';
+import { DeadLetters, type DeadLetterRecord } from '../output/dead-letter.js';
+import type { Shape } from '../drift/types.js';
+import { FilePipeline, type PipelineResult } from './pipeline.js';
 import type { Sink } from '../sinks/sink.js';
 import type { RemoteFile, Source } from '../sources/source.js';
 import { ARCHIVE_MESSAGE } from '../sources/match.js';
-import { DeadLetters, type DeadLetterRecord } from './dead-letter.js';
-import { LOADER_TABLES, csvEntity } from './entity.js';
-
-/** How records of one file are checked against, and feed, the schema registry (see drift/). */
-export interface SchemaSession {
-  /** Schema version an envelope of `entity` carries when it is written (the registered one). */
-  version(entity: string): number;
-  /** Observe one XML record. */
-  observe(entity: string, record: Record<string, unknown>): void;
-  /** The value classes the CSV parser collected for the file (once, at the end). */
-  csv(entity: string, columns: string[], kinds: ColumnKind[], masks: Uint32Array, scales: Uint8Array): void;
-}
 
 export interface IngestContext {
   config: Config;
@@ -38,10 +27,12 @@ export interface IngestContext {
   /** `read` wraps envelopes as protocol messages. */
   wrap?: { open: string; close: string };
   deadLetterMessage?: (rec: DeadLetterRecord) => string;
-  schemas?: (format: 'csv' | 'tally-xml') => SchemaSession;
+  /** Schema versions registered for the stream's entities when the file starts. */
+  versions: Record<string, number>;
   signal?: AbortSignal;
 }
 
+/** A file read to its end, its output staged (invisible) until `deliver`. */
 export interface PreparedFile {
   file: RemoteFile;
   file_id: string;
@@ -53,19 +44,27 @@ export interface PreparedFile {
   format: 'csv' | 'tally-xml';
   encoding: string;
   warnings: string[];
-  schema: SchemaSession | undefined;
-  /** Pass the staged envelope lines through `fn` (null drops a line). */
-  rewrite(fn: (line: string) => string | null): Promise<void>;
-  /** Add a dead letter for a row withheld after the fact (a row failing its schema). */
-  deadLetter(rec: Pick<DeadLetterRecord, 'entity' | 'line' | 'ordinal' | 'reason' | 'raw'>): void;
-  /** Make the staged output (and dead letters) visible. */
-  commit(): Promise<{ uri: string; dead_letter_uri?: string }>;
+  /** The inferred shape of each entity, for the drift gate. */
+  shapes: Map<string, Shape>;
+  /**
+   * Apply the decision (versions stamped, rows withheld) and make the output and its dead letters
+   * visible. Returns what was delivered.
+   */
+  deliver(decision: LineDecision): Promise<Delivery>;
   /** Throw the staged output away. */
   abort(): Promise<void>;
 }
 
+/** What a file delivered: where, and the counts after the decision. */
+export interface Delivery {
+  uri: string;
+  dead_letter_uri?: string;
+  rows: number;
+  rows_rejected: number;
+  entities: Record<string, number>;
+}
+
 const HEAD_BYTES = 16 * 1024;
-const XML_PIECE = 32 * 1024;
 
 /**
  * Read one file to the end and stage its envelopes: raw bytes → sha256 (while streaming) →
@@ -119,9 +118,7 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
     throw fileError('E_FILE_BINARY', `${bin.what}, not a CSV or XML export`, { offset: 0 }, { hint: 'land the CSV/XML export itself' });
   }
 
-  const decoder = new TextDecoderStream8(head);
   const format = ctx.stream.format === 'auto' ? detectFormat(head) : ctx.stream.format === 'xml' ? 'tally-xml' : 'csv';
-
   const output = await ctx.sink.open({ stream_id: stream.id, file_id: ctx.fileId, date: ctx.runDate });
   const clearPath = config.privacy.clear_names ? file.key : undefined;
   const dl = new DeadLetters(
@@ -132,10 +129,6 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
     ctx.deadLetterMessage,
     ctx.sink,
   );
-  const schema = ctx.schemas?.(format);
-  const entities: Record<string, number> = {};
-  const warnings: string[] = [];
-  let writer: EnvelopeWriter | undefined;
   // What every envelope and dead letter of this file says about where it came from.
   const origin = {
     tenant_id: config.tenant_id,
@@ -145,21 +138,16 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
     file_id: ctx.fileId,
     ...(clearPath !== undefined ? { path: clearPath } : {}),
   };
-  const makeWriter = () =>
-    new EnvelopeWriter(
-      { ...origin, format, encoding: decoder.decision.encoding, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) },
-      (chunk) => output.write(chunk),
-      (entity) => schema?.version(entity) ?? 1,
-    );
   const dlBase = () => ({ dead_letter_version: 1 as const, ...origin, format, rejected_at: new Date().toISOString() });
+  const pipeline = new FilePipeline(
+    { format, key: file.key, ...(stream.entity ? { entity: stream.entity } : {}), delimiter: stream.csv.delimiter, limits, origin: { ...origin, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }, versions: ctx.versions },
+    head,
+    {
+      bytes: (chunk) => output.write(chunk),
+      reject: (r) => dl.add({ ...dlBase(), entity: r.entity, code: 'E_CSV_ROW', reason: r.reason, line: r.line, offset: r.offset, ordinal: r.ordinal, raw: r.raw }),
+    },
+  );
 
-  // 8-bit text is labelled UTF-8 until its first non-ASCII byte decides (ASCII is the same in both).
-  const syncEncoding = (w: EnvelopeWriter) => {
-    if (w.ctx.encoding !== decoder.decision.encoding) {
-      w.ctx.encoding = decoder.decision.encoding;
-      w.invalidate();
-    }
-  };
   const progressEvery = config.run.progress_interval_ms;
   let lastProgress = Date.now();
   const started = lastProgress;
@@ -170,75 +158,20 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
     log.info({ event: 'file_progress', stream_id: stream.id, file_id: ctx.fileId, ...(clearPath ? { path: clearPath } : {}), bytes_read: rawBytes, size: file.size, pct: file.size && !compressed ? Math.round((rawBytes / file.size) * 100) : undefined, rows, elapsed_ms: now - started }, 'reading');
   };
 
+  let result: PipelineResult;
   try {
-    if (format === 'csv') {
-      let entity = '';
-      const csv = new CsvReader(
-        {
-          get writer() {
-            return writer!;
-          },
-          entityFor: (header) => (entity = stream.entity ?? csvEntity(file.key, header)),
-          declaredText: (e) => e in LOADER_TABLES,
-          reject: (r) => dl.add({ ...dlBase(), entity, code: 'E_CSV_ROW', reason: r.reason, line: r.line, offset: r.offset, ordinal: r.ordinal, raw: r.raw }),
-        },
-        { delimiter: (stream.csv?.delimiter ?? ',').charCodeAt(0), maxRowBytes: limits.max_row_bytes, maxFields: limits.max_fields },
-      );
-      writer = makeWriter();
-      let chunk: Buffer | undefined = first;
-      while (chunk) {
-        csv.feed(decoder.utf8(chunk));
-        syncEncoding(writer);
-        writer.tick();
-        if (writer.full) await writer.flush();
-        await dl.flush();
-        progress(csv.rows);
-        const n = await input.next();
-        chunk = n.done ? undefined : n.value;
-      }
-      const tail = decoder.endUtf8();
-      if (tail.length) csv.feed(tail);
-      csv.end();
-      if (entity) {
-        entities[entity] = csv.rows;
-        schema?.csv(entity, csv.columns ?? [], csv.columnKinds, csv.masks, csv.scales);
-      }
-    } else {
-      writer = makeWriter();
-      let ordinal = 0;
-      const w = writer;
-      const xml = new TallyXmlReader(
-        {
-          row(entity, record, line) {
-            ordinal++;
-            entities[entity] = (entities[entity] ?? 0) + 1;
-            schema?.observe(entity, record);
-            w.writeJson(entity, line, ordinal, JSON.stringify(record));
-          },
-        },
-        limits,
-      );
-      let chunk: Buffer | undefined = first;
-      while (chunk) {
-        // Decode in pieces well under V8's large-object size: a megabyte string would live in the
-        // large-object space until a full collection, and peak memory would follow (measured).
-        for (let i = 0; i < chunk.length; i += XML_PIECE) xml.feed(decoder.text(chunk.subarray(i, i + XML_PIECE)));
-        syncEncoding(writer);
-        writer.tick();
-        if (writer.full) await writer.flush();
-        progress(w.rows);
-        const n = await input.next();
-        chunk = n.done ? undefined : n.value;
-      }
-      const tail = decoder.endText();
-      if (tail) xml.feed(tail);
-      xml.end();
-      if (xml.objects.size === 0) warnings.push('no Tally objects found (not an Import Data envelope, a collection response or a TallyConnector export?)');
+    let chunk: Buffer | undefined = first;
+    while (chunk) {
+      await pipeline.feed(chunk);
+      await dl.flush();
+      progress(pipeline.rows);
+      const n = await input.next();
+      chunk = n.done ? undefined : n.value;
     }
-    await writer.drain();
+    result = await pipeline.end();
     await dl.flush();
   } catch (e) {
-    await writer?.drain().catch(() => {});
+    await pipeline.abort();
     await output.abort().catch(() => {});
     await dl.abort().catch(() => {});
     if (isConnectorError(e)) throw e;
@@ -246,27 +179,35 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
   }
 
   const sha256 = hash.digest('hex');
-  const encodingNote = decoder.decision.encoding + (compressed ? '+gzip' : '');
+  const encodingNote = result.encoding.encoding + (compressed ? '+gzip' : '');
+  const rowsRejected = dl.count;
   return {
     file,
     file_id: ctx.fileId,
     sha256,
     raw_bytes: rawBytes,
-    rows: writer?.rows ?? 0,
-    rows_rejected: dl.count,
-    entities,
+    rows: result.rows,
+    rows_rejected: rowsRejected,
+    entities: result.entities,
     format,
     encoding: encodingNote,
-    warnings,
-    schema,
-    rewrite: (fn) => output.rewrite(fn),
-    deadLetter(rec) {
-      dl.add({ ...dlBase(), code: 'E_SCHEMA', ...rec });
-    },
-    async commit() {
+    warnings: result.warnings,
+    shapes: result.shapes,
+    async deliver(decision) {
+      const entities = { ...result.entities };
+      let rows = result.rows;
+      const rewrite = lineRewrite(decision, result.stamped);
+      if (rewrite) {
+        await output.rewrite((line) => rewrite.line(line));
+        for (const d of rewrite.diverted) {
+          dl.add({ ...dlBase(), code: 'E_SCHEMA', entity: d.entity, ...(d.line !== undefined ? { line: d.line } : {}), ...(d.ordinal !== undefined ? { ordinal: d.ordinal } : {}), reason: d.reason, raw: d.raw });
+          rows--;
+          entities[d.entity] = (entities[d.entity] ?? 1) - 1;
+        }
+      }
       const dlUri = await dl.commit(sha256);
       const r = await output.commit(sha256);
-      return { uri: r.uri, ...(dlUri ? { dead_letter_uri: dlUri } : {}) };
+      return { uri: r.uri, ...(dlUri ? { dead_letter_uri: dlUri } : {}), rows, rows_rejected: dl.count, entities };
     },
     async abort() {
       await output.abort();

@@ -5,10 +5,10 @@ import { ConnectorError, EXIT_CODES, describeError, errorMessage, isConnectorErr
 import type { RemoteFile } from '../sources/source.js';
 import { ARCHIVE_MESSAGE, BACKUP_MESSAGE, backupKind } from '../sources/match.js';
 import { checkpointUri, type FileEntry, type StreamState } from '../../state/state-registry.js';
-import { ingestFile, toReadError, type PreparedFile, type SchemaSession } from './ingest-file.js';
+import { ingestFile, toReadError, type Delivery, type PreparedFile } from './ingest-file.js';
 import { planRun, type PlanItem } from './plan.js';
-import { createSinks, type Runtime } from './runtime.js';
-import { createDriftCoordinator, type DriftOutcome } from '../drift/coordinator.js';
+import { createSinks, driftGateFor, type Runtime } from './runtime.js';
+import type { DriftDecision } from '../drift/gate.js';
 import { selects, type Selection } from './selection.js';
 
 export interface FileReport {
@@ -123,7 +123,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     if (summary.files.length < 200) summary.files.push(r);
   };
   const streamStats = (id: string) => (summary.streams[id] ??= { files_processed: 0, rows_emitted: 0, rows_rejected: 0, files_failed: 0 });
-  const drift = createDriftCoordinator(rt, log);
+  const drift = driftGateFor(rt);
   const { sink, deadLetter } = await createSinks(rt, opts.mode, opts.stdout);
   const message = async (obj: unknown) => {
     if (opts.mode === 'read') await sink.message?.(JSON.stringify(obj));
@@ -135,12 +135,10 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     // A sink that cannot work (a bad endpoint) stops the run before anything is read.
     await sink.ready?.();
     await deadLetter?.ready?.();
-    if (drift) {
-      try {
-        await drift.init(config.streams);
-      } catch (e) {
-        throw new ConnectorError('E_STATE', `the schema registry could not be read: ${errorMessage(e)}`, { cause: e });
-      }
+    try {
+      await drift.init(config.streams);
+    } catch (e) {
+      throw new ConnectorError('E_STATE', `the schema registry could not be read: ${errorMessage(e)}`, { cause: e });
     }
     items = await planRun(
       rt.source,
@@ -153,7 +151,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
           throw isConnectorError(e) ? e : new ConnectorError('E_STATE', `the state registry could not be read: ${errorMessage(e)}`, { cause: e });
         }
       },
-      drift ? { isHeld: (sid, e) => drift.holdStatus(sid, e) } : {},
+      { isHeld: (sid, e) => drift.holdStatus(sid, e) },
     );
   } catch (e) {
     await sink.close().catch(() => {});
@@ -251,6 +249,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
             runDate,
             fileId,
             log,
+            versions: drift.registeredVersions(stream.id),
             signal: abortAll.signal,
             ...(opts.mode === 'read'
               ? {
@@ -258,7 +257,6 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
                   deadLetterMessage: (rec) => JSON.stringify({ type: 'DEAD_LETTER', dead_letter: rec }) + '\n',
                 }
               : {}),
-            ...(drift ? { schemas: (format: 'csv' | 'tally-xml') => drift.session(stream, format) as SchemaSession } : {}),
           },
           item.file,
         );
@@ -285,48 +283,47 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       }
     }
 
-    // Drift gate: compare the file's inferred shape with the registry and apply the stream's policy.
-    let driftOutcome: DriftOutcome | undefined;
-    if (drift && prepared.schema) {
-      try {
-        driftOutcome = await drift.decide(stream, item, prepared, opts.mode);
-      } catch (e) {
-        await prepared.abort().catch(() => {});
-        const ce = isConnectorError(e) ? e : new ConnectorError('E_STATE', `the schema registry failed: ${errorMessage(e)}`, { cause: e, retryable: true });
-        await fail(item, fileId, ce, prepared.sha256);
-        return;
+    // Drift gate: compare the file's inferred shape with the registry; its decision is data that
+    // the output applies when it delivers (versions stamped, misfit rows withheld) or does not (held).
+    let decision: DriftDecision;
+    try {
+      decision = await drift.decide(stream, { file_id: fileId, key: item.file.key, sha256: prepared.sha256, rows: prepared.rows, shapes: prepared.shapes }, opts.mode);
+    } catch (e) {
+      await prepared.abort().catch(() => {});
+      const ce = isConnectorError(e) ? e : new ConnectorError('E_STATE', `the schema registry failed: ${errorMessage(e)}`, { cause: e, retryable: true });
+      await fail(item, fileId, ce, prepared.sha256);
+      return;
+    }
+    summary.drift_alerts += decision.alerts.length;
+    for (const a of decision.alerts) await message({ type: 'DRIFT_ALERT', alert: a });
+    if (decision.outcome !== 'deliver') {
+      await prepared.abort();
+      if (decision.outcome === 'fail') {
+        driftFailed = true;
+        abortAll.abort();
+        queue.clear();
       }
-      summary.drift_alerts += driftOutcome.alerts.length;
-      for (const a of driftOutcome.alerts) await message({ type: 'DRIFT_ALERT', alert: a });
-      if (driftOutcome.action === 'quarantine' || driftOutcome.action === 'fail') {
-        await prepared.abort();
-        if (driftOutcome.action === 'fail') {
-          driftFailed = true;
-          abortAll.abort();
-          queue.clear();
-        }
-        summary.files_quarantined++;
-        report({ stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: 'quarantined', reason: driftOutcome.action === 'fail' ? 'drift policy fail: run stopped' : 'drift policy quarantine', drift_alert_ids: driftOutcome.alerts.map((a) => a.id), sha256: prepared.sha256 });
-        await recordState(item.stream_id, { ...baseEntry(item, fileId), status: 'quarantined', sha256: prepared.sha256, rows: prepared.rows, drift_alert_ids: driftOutcome.heldBy });
-        return;
-      }
+      summary.files_quarantined++;
+      report({ stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: 'quarantined', reason: decision.outcome === 'fail' ? 'drift policy fail: run stopped' : 'drift policy quarantine', drift_alert_ids: decision.alerts.map((a) => a.id), sha256: prepared.sha256 });
+      await recordState(item.stream_id, { ...baseEntry(item, fileId), status: 'quarantined', sha256: prepared.sha256, rows: prepared.rows, drift_alert_ids: decision.heldBy });
+      return;
     }
 
-    let out: { uri: string; dead_letter_uri?: string };
+    let out: Delivery;
     try {
-      out = await prepared.commit();
+      out = await prepared.deliver(decision);
     } catch (e) {
       await prepared.abort().catch(() => {});
       await fail(item, fileId, new ConnectorError('E_SINK', `the sink could not deliver the output: ${errorMessage(e)}`, { cause: e, retryable: true }), prepared.sha256);
       return;
     }
     summary.files_processed++;
-    summary.rows_emitted += prepared.rows;
-    summary.rows_rejected += prepared.rows_rejected;
+    summary.rows_emitted += out.rows;
+    summary.rows_rejected += out.rows_rejected;
     const ss = streamStats(item.stream_id);
     ss.files_processed++;
-    ss.rows_emitted += prepared.rows;
-    ss.rows_rejected += prepared.rows_rejected;
+    ss.rows_emitted += out.rows;
+    ss.rows_rejected += out.rows_rejected;
     const now = new Date().toISOString();
     const supersedes =
       item.prev?.status === 'committed' && item.prev.sha256 && item.prev.sha256 !== prepared.sha256
@@ -336,19 +333,19 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       ...baseEntry(item, fileId),
       status: 'committed',
       sha256: prepared.sha256,
-      rows: prepared.rows,
-      rows_rejected: prepared.rows_rejected,
-      entities: prepared.entities,
-      ...(driftOutcome ? { schema_versions: driftOutcome.versions } : {}),
+      rows: out.rows,
+      rows_rejected: out.rows_rejected,
+      entities: out.entities,
+      schema_versions: decision.versions,
       format: prepared.format,
       encoding: prepared.encoding,
-      output: out,
+      output: { uri: out.uri, ...(out.dead_letter_uri ? { dead_letter_uri: out.dead_letter_uri } : {}) },
       committed_at: now,
       ...(supersedes.length ? { supersedes } : {}),
     };
     delete (entry as Partial<FileEntry>).last_committed;
     for (const w of prepared.warnings) log.warn({ event: 'file_warning', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file) }, w);
-    log.info({ event: 'file_committed', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), rows: prepared.rows, rows_rejected: prepared.rows_rejected, bytes: prepared.raw_bytes, format: prepared.format, encoding: prepared.encoding, entities: prepared.entities, supersedes: supersedes[0]?.sha256 }, 'file delivered');
+    log.info({ event: 'file_committed', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), rows: out.rows, rows_rejected: out.rows_rejected, bytes: prepared.raw_bytes, format: prepared.format, encoding: prepared.encoding, entities: out.entities, supersedes: supersedes[0]?.sha256 }, 'file delivered');
     if (opts.mode === 'read') {
       await message({
         type: 'CHECKPOINT',

@@ -8,6 +8,7 @@ import type { Source } from '../sources/source.js';
 import type { Sink } from '../sinks/sink.js';
 import type { DocStore } from '../../state/docstore.js';
 import { StateRegistry } from '../../state/state-registry.js';
+import { createDriftGate, type DriftGate } from '../drift/gate.js';
 
 export type { RuntimeDeps } from '../components.js';
 
@@ -75,4 +76,9 @@ export async function createSinks(rt: Runtime, mode: 'run' | 'read', stdout: Nod
   const sinkCfg = mode === 'read' ? { type: 'stdout' as const } : config.sink;
   const sink = await build(SINKS, sinkCfg, context(config, log, env, deps, 'sink', stdout));
   return { sink, deadLetter };
+}
+
+/** The run's drift gate over the runtime's schema registry. */
+export function driftGateFor(rt: Runtime): DriftGate {
+  return createDriftGate({ schemaStore: rt.schemaStore, tenantId: rt.config.tenant_id, connectorId: rt.config.connector_id, runId: rt.runId, log: rt.log, clearNames: rt.config.privacy.clear_names });
 }

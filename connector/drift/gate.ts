@@ -1,71 +1,55 @@
 import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
-import type { DriftAction, ResolvedStream } from '../config.js';
+import type { ResolvedStream } from '../config.js';
 import type { Logger } from '../log.js';
-import type { ColumnKind } from '../formats/csv.js';
 import { newAjv } from '../schemas.js';
-import { LOADER_TABLES } from '../run/entity.js';
-import type { PreparedFile, SchemaSession } from '../run/ingest-file.js';
-import type { PlanItem } from '../run/plan.js';
 import type { FileEntry } from '../../state/state-registry.js';
-import { SchemaRegistry, type SchemaVersion } from '../../state/schema-registry.js';
+import { SchemaRegistry } from '../../state/schema-registry.js';
 import { diffShapes, maxSeverity, mergeShapes } from './diff.js';
 import { toJsonSchema } from './json-schema.js';
-import type { Runtime } from '../run/runtime.js';
-import { RecordShapeBuilder, csvShape } from './infer.js';
-import { describeType, type DriftAlert, type FieldChange, type Severity, type Shape } from './types.js';
+import { POLICIES, type DriftPolicy } from './policies.js';
+import { describeType, type DriftAlert, type FieldChange, type SchemaVersion, type Severity, type Shape } from './types.js';
+import type { DocStore } from '../../state/docstore.js';
 
-/** What the drift gate decided for one file. */
-export interface DriftOutcome {
-  action: 'deliver' | 'quarantine' | 'fail';
+/**
+ * The drift gate: compares each file's inferred shapes with the schema registry and decides, as
+ * data, what becomes of the file. It never touches the file's output: the module that owns the
+ * output's format applies the decision (output/envelope.ts `finalizeLines`).
+ */
+
+/** Why a row does not fit its entity's registered schema (undefined: it fits). */
+export type RowCheck = (record: unknown) => string | undefined;
+
+/** What the gate decided for one file. */
+export interface DriftDecision {
+  /** Deliver the file's rows; or hold them (quarantine); or hold them and stop the run (fail). */
+  outcome: 'deliver' | 'quarantine' | 'fail';
   alerts: DriftAlert[];
   /** Alerts that hold the file (quarantine, fail). */
   heldBy: string[];
-  /** Schema version per entity that the file's envelopes carry. */
+  /** The schema version each entity's envelopes carry. */
   versions: Record<string, number>;
+  /** Per entity, the rows to withhold from delivery: those the check rejects go to the dead letter. */
+  divert: Record<string, RowCheck>;
 }
 
-export interface DriftCoordinator {
+/** What the gate needs to know of a file once it has been read. */
+export interface InferredFile {
+  file_id: string;
+  /** Landing path, for the alert when clear names are on. */
+  key: string;
+  sha256: string;
+  rows: number;
+  shapes: Map<string, Shape>;
+}
+
+export interface DriftGate {
   /** Load alerts and the streams' registered schemas; call once before planning. */
   init(streams: ResolvedStream[]): Promise<void>;
-  session(stream: ResolvedStream, format: 'csv' | 'tally-xml'): SchemaSession;
-  decide(stream: ResolvedStream, item: PlanItem, file: PreparedFile, mode: 'run' | 'read'): Promise<DriftOutcome>;
+  /** The versions registered for a stream's entities right now (what a file's envelopes start with). */
+  registeredVersions(streamId: string): Record<string, number>;
+  decide(stream: ResolvedStream, file: InferredFile, mode: 'run' | 'read'): Promise<DriftDecision>;
   holdStatus(streamId: string, entry: FileEntry): 'hold' | 'release' | 'rejected';
-}
-
-/** Per-file inference; the envelopes are stamped with the registered version while the file streams. */
-class FileSession implements SchemaSession {
-  readonly builders = new Map<string, RecordShapeBuilder>();
-  readonly csvShapes = new Map<string, { shape: Shape; rows: number }>();
-  readonly stamped = new Map<string, number>();
-
-  constructor(private readonly registered: Map<string, SchemaVersion>) {}
-
-  version(entity: string): number {
-    const v = this.registered.get(entity)?.version ?? 1;
-    this.stamped.set(entity, v);
-    return v;
-  }
-
-  observe(entity: string, record: Record<string, unknown>): void {
-    let b = this.builders.get(entity);
-    if (!b) {
-      b = new RecordShapeBuilder(entity);
-      this.builders.set(entity, b);
-    }
-    b.observe(record);
-  }
-
-  csv(entity: string, columns: string[], kinds: ColumnKind[], masks: Uint32Array, scales: Uint8Array): void {
-    this.csvShapes.set(entity, { shape: csvShape(columns, kinds, masks, scales, entity in LOADER_TABLES), rows: 0 });
-  }
-
-  shapes(): Map<string, Shape> {
-    const out = new Map<string, Shape>();
-    for (const [e, b] of this.builders) out.set(e, b.shape());
-    for (const [e, s] of this.csvShapes) out.set(e, s.shape);
-    return out;
-  }
 }
 
 interface EntityVerdict {
@@ -78,27 +62,18 @@ interface EntityVerdict {
   renamed_from?: DriftAlert['renamed_from'];
 }
 
-/** The run's drift coordinator over the runtime's schema registry. */
-export function createDriftCoordinator(rt: Runtime, log: Logger): DriftCoordinator {
-  return createCoordinator({
-    registry: new SchemaRegistry(rt.schemaStore, rt.config.tenant_id, toJsonSchema),
-    tenantId: rt.config.tenant_id,
-    connectorId: rt.config.connector_id,
-    runId: rt.runId,
-    log,
-    clearNames: rt.config.privacy.clear_names,
-  });
-}
-
-function createCoordinator(opts: {
-  registry: SchemaRegistry;
+export interface DriftGateOptions {
+  schemaStore: DocStore;
   tenantId: string;
   connectorId: string;
   runId: string;
   log: Logger;
   clearNames: boolean;
-}): DriftCoordinator {
-  const { registry, log } = opts;
+}
+
+export function createDriftGate(opts: DriftGateOptions): DriftGate {
+  const registry = new SchemaRegistry(opts.schemaStore, opts.tenantId, toJsonSchema);
+  const { log } = opts;
   const alerts = new Map<string, DriftAlert>();
   const entities = new Map<string, Map<string, SchemaVersion>>();
   /** Streams that had no registered entity when the run started: their first run registers silently. */
@@ -123,7 +98,8 @@ function createCoordinator(opts: {
     return m;
   };
 
-  const validatorFor = (v: SchemaVersion): ValidateFunction => {
+  /** Rows checked against a registered version: the reasons ajv gives, in one line. */
+  const checkAgainst = (v: SchemaVersion): RowCheck => {
     const key = `${v.stream_id}/${v.entity}/${v.version}`;
     let f = validators.get(key);
     if (!f) {
@@ -131,7 +107,12 @@ function createCoordinator(opts: {
       f = ajv.compile(v.json_schema);
       validators.set(key, f);
     }
-    return f;
+    const validate = f;
+    return (record) => {
+      if (validate(record)) return undefined;
+      const reason = (validate.errors ?? []).slice(0, 5).map((x) => `${x.instancePath.slice(1).replace(/\//g, '.') || '(record)'} ${x.message ?? x.keyword}`).join('; ');
+      return `does not match schema version ${v.version}: ${reason}`;
+    };
   };
 
   return {
@@ -146,8 +127,10 @@ function createCoordinator(opts: {
       );
     },
 
-    session(stream) {
-      return new FileSession(registeredFor(stream.id));
+    registeredVersions(streamId) {
+      const out: Record<string, number> = {};
+      for (const [e, v] of registeredFor(streamId)) out[e] = v.version;
+      return out;
     },
 
     holdStatus(_streamId, entry) {
@@ -159,15 +142,14 @@ function createCoordinator(opts: {
       return 'hold';
     },
 
-    decide(stream, item, file, mode) {
+    decide(stream, file, mode) {
       return locked(stream.id, async () => {
-        const session = file.schema as FileSession;
         const registered = registeredFor(stream.id);
         // A stream's first run registers version 1 of every entity it meets without alerts (a
         // masters file then a day book is not drift); later, a new entity is worth an alert.
         const streamWasEmpty = newStreams.has(stream.id) || registered.size === 0;
         const verdicts: EntityVerdict[] = [];
-        for (const [entity, shape] of session.shapes()) {
+        for (const [entity, shape] of file.shapes) {
           const base = registered.get(entity);
           if (!base) {
             if (streamWasEmpty) verdicts.push({ entity, base, shape, changes: [], kind: 'first', proposed: shape });
@@ -185,19 +167,14 @@ function createCoordinator(opts: {
         const sev = (v: EntityVerdict): Severity | undefined => (v.kind === 'entity_added' ? 'compatible' : v.kind === 'schema_changed' ? maxSeverity(v.changes) : undefined);
         const drifted = verdicts.filter((v) => sev(v));
         const fileSeverity: Severity | undefined = drifted.some((v) => sev(v) === 'breaking') ? 'breaking' : drifted.length ? 'compatible' : undefined;
-        const policy: DriftAction | undefined = fileSeverity ? stream.drift[fileSeverity] : undefined;
+        const policy: DriftPolicy | undefined = fileSeverity ? POLICIES[stream.drift[fileSeverity]] : undefined;
         const now = new Date().toISOString();
-        const fileRef = {
-          file_id: file.file_id,
-          ...(opts.clearNames ? { path: file.file.key } : {}),
-          sha256: file.sha256,
-          rows: file.rows,
-        };
+        const fileRef = { file_id: file.file_id, ...(opts.clearNames ? { path: file.key } : {}), sha256: file.sha256, rows: file.rows };
 
         const newAlerts: DriftAlert[] = drifted.map((v) => {
           const severity = sev(v)!;
           const id = 'a-' + createHash('sha256').update(`${opts.tenantId}\0${stream.id}\0${v.entity}\0${file.sha256}\0${v.base?.version ?? 0}`).digest('hex').slice(0, 16);
-          const alert: DriftAlert = {
+          return {
             alert_version: 1,
             id,
             tenant_id: opts.tenantId,
@@ -206,8 +183,8 @@ function createCoordinator(opts: {
             entity: v.entity,
             kind: v.kind === 'entity_added' ? 'entity_added' : 'schema_changed',
             severity,
-            status: policy === 'evolve' ? 'evolved' : 'open',
-            action: policy!,
+            status: policy!.alertStatus,
+            action: policy!.name,
             file: fileRef,
             base_version: v.base?.version ?? 0,
             changes: v.changes,
@@ -216,8 +193,7 @@ function createCoordinator(opts: {
             created_at: alerts.get(id)?.created_at ?? now,
             run_id: opts.runId,
             message: alertMessage(stream.id, v, severity, policy!),
-          };
-          return alert;
+          } satisfies DriftAlert;
         });
 
         // Versions the envelopes end up with; registrations happen here (run mode) so they are known.
@@ -230,24 +206,30 @@ function createCoordinator(opts: {
           return doc.version;
         };
 
-        const withhold = policy === 'quarantine' || policy === 'fail';
-        if (!withhold) {
+        if (!policy?.withholds) {
           for (const v of verdicts) {
             const alert = newAlerts.find((a) => a.entity === v.entity);
-            if (v.kind === 'first') versions[v.entity] = await register(v, 'first_file');
-            else if (v.kind === 'same') versions[v.entity] = v.base!.version;
-            else if (v.kind === 'entity_added') {
-              // A new entity has nothing to be checked against: its first version is registered whatever the policy.
-              versions[v.entity] = await register(v, policy === 'evolve' ? 'evolve' : 'first_file', alert?.id);
-              if (alert && policy === 'evolve') alert.resolved_version = versions[v.entity];
-            } else if (policy === 'evolve') {
-              versions[v.entity] = await register(v, 'evolve', alert?.id);
-              if (alert) alert.resolved_version = versions[v.entity];
-            } else {
-              versions[v.entity] = v.base!.version; // alert: keep the version; rows that fail it are withheld below
+            switch (v.kind) {
+              case 'first':
+                versions[v.entity] = await register(v, 'first_file');
+                break;
+              case 'same':
+                versions[v.entity] = v.base!.version;
+                break;
+              case 'entity_added':
+                // A new entity has nothing to be checked against: its first version is registered whatever the policy.
+                versions[v.entity] = await register(v, policy!.registersChange ? 'evolve' : 'first_file', alert?.id);
+                if (alert && policy!.registersChange) alert.resolved_version = versions[v.entity];
+                break;
+              case 'schema_changed':
+                if (policy!.registersChange) {
+                  versions[v.entity] = await register(v, 'evolve', alert?.id);
+                  if (alert) alert.resolved_version = versions[v.entity];
+                } else versions[v.entity] = v.base!.version; // keep the version; rows that do not fit may be diverted below
+                break;
             }
           }
-          if (policy === 'evolve') for (const a of newAlerts) a.resolved_at = now;
+          if (policy?.registersChange) for (const a of newAlerts) a.resolved_at = now;
         }
 
         for (const a of newAlerts) {
@@ -259,50 +241,17 @@ function createCoordinator(opts: {
           );
         }
 
-        if (withhold) {
-          const held = newAlerts.filter((a) => a.severity === fileSeverity).map((a) => a.id);
-          return { action: policy === 'fail' ? 'fail' : 'quarantine', alerts: newAlerts, heldBy: held, versions: {} };
+        if (policy?.withholds) {
+          const heldBy = newAlerts.filter((a) => a.severity === fileSeverity).map((a) => a.id);
+          return { outcome: policy.stopsRun ? 'fail' : 'quarantine', alerts: newAlerts, heldBy, versions: {}, divert: {} };
         }
-
-        // Restamp envelopes whose entity got another version than the one written, and, under the
-        // `alert` policy, withhold rows that do not validate against their registered schema.
-        const restamp = new Map<string, number>();
-        for (const [e, v] of Object.entries(versions)) if (session.stamped.get(e) !== undefined && session.stamped.get(e) !== v) restamp.set(e, v);
-        const validate = new Map<string, ValidateFunction>();
-        if (policy === 'alert') for (const v of verdicts) if (v.kind === 'schema_changed' && v.base) validate.set(v.entity, validatorFor(v.base));
-        if (restamp.size || validate.size) {
-          await file.rewrite((line) => {
-            const m = PREFIX.exec(line.length > 2048 ? line.slice(0, 2048) : line);
-            if (!m) return line;
-            const entity = m[1]!;
-            const check = validate.get(entity);
-            if (check) {
-              const env = JSON.parse(line);
-              const e = env.type === 'RECORD' ? env.record : env;
-              if (!check(e.record)) {
-                const reason = (check.errors ?? []).slice(0, 5).map((x) => `${x.instancePath.slice(1).replace(/\//g, '.') || '(record)'} ${x.message ?? x.keyword}`).join('; ');
-                file.deadLetter({ entity, line: e.source.line, ordinal: e.source.ordinal, reason: `does not match schema version ${versions[entity]}: ${reason}`, raw: JSON.stringify(e.record).slice(0, 4096) });
-                file.rows--;
-                file.rows_rejected++;
-                file.entities[entity] = (file.entities[entity] ?? 1) - 1;
-                return null;
-              }
-            }
-            const to = restamp.get(entity);
-            if (to === undefined) return line;
-            const at = m.index + m[0].length;
-            const numStart = at - 1 - m[2]!.length;
-            return line.slice(0, numStart) + to + line.slice(at - 1);
-          });
-        }
-        return { action: 'deliver', alerts: newAlerts, heldBy: [], versions };
+        const divert: Record<string, RowCheck> = {};
+        if (policy?.divertsMisfits) for (const v of verdicts) if (v.kind === 'schema_changed' && v.base) divert[v.entity] = checkAgainst(v.base);
+        return { outcome: 'deliver', alerts: newAlerts, heldBy: [], versions, divert };
       });
     },
   };
 }
-
-/** The constant head of an envelope line, up to its schema version. */
-const PREFIX = /"entity":"([a-z0-9_]+)","run_id":"[^"]*","emitted_at":"[^"]*","schema_version":(\d+),/;
 
 /** A new entity whose fields mostly match a registered one is probably a rename (tally-database-loader v1.0.40 did that). */
 function renameCandidate(shape: Shape, registered: Map<string, SchemaVersion>): DriftAlert['renamed_from'] | undefined {
@@ -321,8 +270,8 @@ function renameCandidate(shape: Shape, registered: Map<string, SchemaVersion>): 
   return best;
 }
 
-function alertMessage(streamId: string, v: EntityVerdict, severity: Severity, action: DriftAction): string {
-  const did = { evolve: 'a new schema version was registered', alert: 'the file was delivered; rows that do not fit the registered schema went to the dead letter', quarantine: "the file's rows were withheld until the alert is accepted or rejected", fail: 'the run was stopped' }[action];
+function alertMessage(streamId: string, v: EntityVerdict, severity: Severity, policy: DriftPolicy): string {
+  const did = policy.did;
   if (v.kind === 'entity_added') {
     const ren = v.renamed_from ? ` It looks like a rename of ${v.renamed_from.entity} (${v.renamed_from.shared_fields} of its ${v.renamed_from.of} fields are shared): ${v.renamed_from.entity} stops and ${v.entity} starts.` : '';
     return `${streamId}: new entity ${v.entity} (${Object.keys(v.shape).length} fields).${ren} ${cap(did)}.`;

@@ -1,0 +1,131 @@
+import type { Limits } from '../config.js';
+import { TextDecoderStream8, type EncodingDecision } from '../formats/decode.js';
+import { CsvReader } from '../formats/csv.js';
+import { csvEntity } from '../formats/csv-entity.js';
+import type { RowReader } from '../formats/reader.js';
+import { TallyXmlReader } from '../formats/tally-xml.js';
+import { EnvelopeWriter, type EnvelopeContext } from '../output/envelope.js';
+import { ShapeCollector } from '../drift/infer.js';
+import { Tee, type RejectedRow, type RowSink } from '../rows/row-sink.js';
+import type { Shape } from '../drift/types.js';
+
+/**
+ * One file's pipeline: decoded text → format reader → row seam → consumers (the envelope writer
+ * and the drift inference). Everything it needs comes in as plain data and bytes go out through
+ * callbacks, so the same pipeline runs on the main thread or in a worker thread; it does no I/O.
+ */
+export interface PipelineSpec {
+  format: 'csv' | 'tally-xml';
+  /** The file's landing path (a CSV's entity may come from its name). */
+  key: string;
+  /** The stream's CSV entity override and delimiter. */
+  entity?: string;
+  delimiter: string;
+  limits: Limits;
+  /** What every envelope says about where it came from. */
+  origin: Omit<EnvelopeContext, 'format' | 'encoding'>;
+  /** Schema versions registered for the stream's entities when the file starts (absent: 1). */
+  versions: Record<string, number>;
+}
+
+export interface PipelineOutput {
+  /** Envelope bytes, in order; awaited, so a slow sink slows the reader (backpressure). */
+  bytes(chunk: Buffer): Promise<void>;
+  /** A row the reader could not read, with the entity it belonged to. */
+  reject(row: RejectedRow & { entity: string }): void;
+}
+
+export interface PipelineResult {
+  rows: number;
+  /** Rows per entity (a CSV's entity appears even when it has no rows). */
+  entities: Record<string, number>;
+  shapes: Map<string, Shape>;
+  /** The schema version the envelopes of each entity were written with. */
+  stamped: Map<string, number>;
+  encoding: EncodingDecision;
+  warnings: string[];
+}
+
+/** Decoded pieces for the XML reader stay well under V8's large-object size (measured: peak memory follows). */
+const XML_PIECE = 32 * 1024;
+
+export class FilePipeline {
+  private readonly decoder: TextDecoderStream8;
+  private readonly reader: RowReader;
+  private readonly writer: EnvelopeWriter;
+  private readonly shapes = new ShapeCollector();
+  private entity = '';
+
+  /** `head` is the start of the (decompressed) file, used to decide its encoding; it is fed like any chunk. */
+  constructor(
+    private readonly spec: PipelineSpec,
+    head: Buffer,
+    private readonly out: PipelineOutput,
+  ) {
+    this.decoder = new TextDecoderStream8(head);
+    this.writer = new EnvelopeWriter({ ...spec.origin, format: spec.format, encoding: this.decoder.decision.encoding }, (b) => out.bytes(b), (e) => spec.versions[e] ?? 1);
+    const rows: RowSink = new Tee(this.writer, this.shapes);
+    const limits = spec.limits;
+    this.reader =
+      spec.format === 'csv'
+        ? new CsvReader(rows, (r) => out.reject({ ...r, entity: this.entity }), {
+            delimiter: spec.delimiter.charCodeAt(0),
+            maxRowBytes: limits.max_row_bytes,
+            maxFields: limits.max_fields,
+            entityFor: (header) => (this.entity = spec.entity ?? csvEntity(spec.key, header)),
+          })
+        : new TallyXmlReader(rows, limits);
+  }
+
+  /** Rows pushed so far (for progress). */
+  get rows(): number {
+    return this.reader.rows;
+  }
+
+  get encoding(): EncodingDecision {
+    return this.decoder.decision;
+  }
+
+  /** The one drive loop: decode a chunk the way the reader takes it, push it, let the writer flush. */
+  async feed(chunk: Buffer): Promise<void> {
+    const r = this.reader;
+    if (r.input === 'bytes') r.feed(this.decoder.utf8(chunk));
+    else for (let i = 0; i < chunk.length; i += XML_PIECE) r.feedText(this.decoder.text(chunk.subarray(i, i + XML_PIECE)));
+    this.syncEncoding();
+    const w = this.writer;
+    w.tick();
+    if (w.full) await w.flush();
+  }
+
+  /** The end of the file: the reader completes (or throws: a truncated file), the writer drains. */
+  async end(): Promise<PipelineResult> {
+    const r = this.reader;
+    if (r.input === 'bytes') {
+      const tail = this.decoder.endUtf8();
+      if (tail.length) r.feed(tail);
+    } else {
+      const tail = this.decoder.endText();
+      if (tail) r.feedText(tail);
+    }
+    r.end();
+    this.syncEncoding();
+    await this.writer.drain();
+    const warnings: string[] = [];
+    if (this.spec.format === 'tally-xml' && r.objects === 0) warnings.push('no Tally objects found (not an Import Data envelope, a collection response or a TallyConnector export?)');
+    return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: this.shapes.shapes(), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings };
+  }
+
+  /** Stop: wait for bytes in flight, deliver nothing more. */
+  async abort(): Promise<void> {
+    await this.writer.drain().catch(() => {});
+  }
+
+  // 8-bit text is labelled UTF-8 until its first non-ASCII byte decides (ASCII is the same in both).
+  private syncEncoding(): void {
+    const w = this.writer;
+    if (w.ctx.encoding !== this.decoder.decision.encoding) {
+      w.ctx.encoding = this.decoder.decision.encoding;
+      w.invalidate();
+    }
+  }
+}
