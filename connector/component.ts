@@ -1,12 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DocStore } from '../state/docstore.js';
 import type { Logger } from './log.js';
-import type { Sink } from './sinks/sink.js';
-import type { Source } from './sources/source.js';
 
 /**
  * What a component is: a module that declares its config fragment (a JSON Schema with defaults)
- * and its factory. The registry of every component by type is components.ts.
+ * and its factory. Each family names its own kind (`SourceComponent` in sources/source.ts,
+ * `SinkComponent` in sinks/sink.ts, `StoreComponent` in stores/store.ts); the registry of every
+ * component by type is components.ts.
  */
 
 /**
@@ -50,7 +49,4 @@ export interface Component<C extends { type: string }, T> {
   create(cfg: C, ctx: ComponentContext): Promise<T>;
 }
 
-export type SourceComponent<C extends { type: string }> = Component<C, Source>;
-export type SinkComponent<C extends { type: string }> = Component<C, Sink>;
-export type StoreComponent<C extends { type: string }> = Component<C, DocStore>;
 

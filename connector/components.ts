@@ -20,7 +20,7 @@ import { s3Store, type S3StoreConfig } from './stores/s3-docstore.js';
 export type SourceConfig = LocalSourceConfig | S3SourceConfig | SftpSourceConfig;
 export type SinkConfig = FolderSinkConfig | StdoutSinkConfig | S3SinkConfig;
 export type StoreConfig = LocalStoreConfig | S3StoreConfig;
-export type { Component, ComponentContext, ComponentSchema, RuntimeDeps, SinkComponent, SourceComponent, StoreComponent } from './component.js';
+export type { Component, ComponentContext, ComponentSchema, RuntimeDeps } from './component.js';
 export type { LocalSourceConfig, S3SourceConfig, SftpSourceConfig, FolderSinkConfig, StdoutSinkConfig, S3SinkConfig, LocalStoreConfig, S3StoreConfig };
 
 type AnyComponent<T> = Component<{ type: string } & Record<string, any>, T>;

@@ -1,9 +1,8 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SinkComponent } from '../component.js';
 import { inDir, stageFile } from './_staged.js';
-import { partitionPath, type Sink } from './sink.js';
+import { partitionPath, type Sink, type SinkComponent } from './sink.js';
 
 export interface FolderSinkConfig {
   type: 'ndjson';

@@ -7,9 +7,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Upload } from '@aws-sdk/lib-storage';
 import { ConnectorError, errorMessage, isConnectorError } from '../errors.js';
 import { S3_ENCRYPTION_PROPERTY, sseParams, type S3ClientObserver, type S3Connection, type S3Encryption } from '../clients/s3.js';
-import type { SinkComponent } from '../component.js';
 import { forgetDir, stageFile } from './_staged.js';
-import { partitionPath, type OutputTarget, type Sink } from './sink.js';
+import { partitionPath, type OutputTarget, type Sink, type SinkComponent } from './sink.js';
 
 export interface S3SinkConfig extends S3Connection, S3Encryption {
   type: 's3';

@@ -1,3 +1,4 @@
+import type { Component } from '../component.js';
 /**
  * A sink receives one input file's output at a time, staged: bytes are written to a temporary place
  * and become visible only on `commit`, all at once. `abort` throws the staged bytes away (a failed
@@ -43,3 +44,6 @@ export interface Sink {
 export function partitionPath(tenantId: string, t: OutputTarget, sha256: string, suffix: string): string {
   return `tenant=${tenantId}/stream=${t.stream_id}/date=${t.date}/${t.file_id}.${sha256.slice(0, 16)}${suffix}`;
 }
+
+/** A sink module: its config fragment and its factory. */
+export type SinkComponent<C extends { type: string }> = Component<C, Sink>;

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import type { SinkComponent } from '../component.js';
 import { stageFile } from './_staged.js';
-import type { Sink } from './sink.js';
+import type { SinkComponent, Sink } from './sink.js';
 
 export interface StdoutSinkConfig {
   type: 'stdout';

@@ -5,8 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Readable } from 'node:stream';
 import { ConnectorError } from '../errors.js';
 import { isInside } from '../clients/paths.js';
-import type { SourceComponent } from '../component.js';
-import type { RemoteFile, Source } from './source.js';
+import type { SourceComponent, RemoteFile, Source } from './source.js';
 
 const READ_CHUNK = 1 << 20;
 

@@ -2,8 +2,7 @@ import { Readable, addAbortSignal } from 'node:stream';
 import { ConnectorError } from '../errors.js';
 import { createS3Client, s3LocationError, s3ObjectError, listObjects, type S3Connection } from '../clients/s3.js';
 import { unsafeRelativeKey } from '../clients/paths.js';
-import type { SourceComponent } from '../component.js';
-import type { OpenOptions, RemoteFile, Source } from './source.js';
+import type { SourceComponent, OpenOptions, RemoteFile, Source } from './source.js';
 
 export interface S3SourceConfig extends S3Connection {
   type: 's3';

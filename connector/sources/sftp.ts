@@ -5,8 +5,8 @@ import { ConnectorError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { isInside, unsafeRelativeKey } from '../clients/paths.js';
 import { SFTP_PATH_FIELDS, createSftpConnector, onSession, sftpAuthProblem, type SftpConnection, type SftpSession } from '../clients/sftp.js';
-import type { RuntimeDeps, SourceComponent } from '../component.js';
-import type { OpenOptions, RemoteFile, Source } from './source.js';
+import type { RuntimeDeps } from '../component.js';
+import type { SourceComponent, OpenOptions, RemoteFile, Source } from './source.js';
 
 export interface SftpSourceConfig extends SftpConnection {
   type: 'sftp';

@@ -1,3 +1,4 @@
+import type { Component } from '../component.js';
 import type { Readable } from 'node:stream';
 
 /** One file in a landing, as every layer passes it around. */
@@ -43,3 +44,6 @@ export interface Source {
   readonly readAttempts: number;
   close(): Promise<void>;
 }
+
+/** A source module: its config fragment and its factory. */
+export type SourceComponent<C extends { type: string }> = Component<C, Source>;

@@ -1,4 +1,4 @@
-import type { StoreComponent } from '../component.js';
+import type { StoreComponent } from './store.js';
 import { createLocalDocStore } from '../../state/local-docstore.js';
 
 export interface LocalStoreConfig {

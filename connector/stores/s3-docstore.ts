@@ -1,7 +1,7 @@
 import { ConnectorError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { S3_ENCRYPTION_PROPERTY, classifyS3Error, createS3Client, listObjects, s3LocationError, sseParams, type S3ClientObserver, type S3Connection, type S3Encryption } from '../clients/s3.js';
-import type { StoreComponent } from '../component.js';
+import type { StoreComponent } from './store.js';
 import { checkKey, isHiddenKey, readAll, type DocStore } from '../../state/docstore.js';
 
 const GET_ALL_CONCURRENCY = 16;
