@@ -4,6 +4,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { stopChild } from './s3rver.js';
 
 /**
@@ -199,4 +200,27 @@ LogLevel VERBOSE
       },
     };
   }
+}
+
+/**
+ * Start sshd for a test file (stopped by pid after its last test). If it cannot start, every test
+ * of the file fails with the reason: it never skips. The handle is filled in before the first test.
+ */
+export function useSshd(): { h: SshdHandle } {
+  const ctx = {} as { h: SshdHandle };
+  let error: Error | undefined;
+  beforeAll(async () => {
+    try {
+      ctx.h = await startSshd();
+    } catch (e) {
+      error = e as Error;
+    }
+  });
+  beforeEach(() => {
+    if (error) throw new Error(`sshd did not start, so this test cannot run: ${error.message}`);
+  });
+  afterAll(async () => {
+    await ctx.h?.stop();
+  });
+  return ctx;
 }

@@ -105,11 +105,11 @@ ${extra}`;
  * Build a component from a config fragment as the runtime does: validated, defaults filled in
  * (config-schema.ts), then its family's factory; fault hooks come from `testDeps`.
  */
-export async function makeComponent<T>(family: 'source' | 'sink' | 'store', cfg: Record<string, unknown>, opts: { tenantId?: string; field?: string; deps?: RuntimeDeps } = {}): Promise<T> {
+export async function makeComponent<T>(family: 'source' | 'sink' | 'store', cfg: Record<string, unknown>, opts: { tenantId?: string; field?: string; deps?: RuntimeDeps; stdout?: NodeJS.WritableStream } = {}): Promise<T> {
   const { resolveComponentConfig } = await import('../../connector/config.js');
   const { FAMILIES, build } = await import('../../connector/components.js');
   const { silentLogger } = await import('../../connector/log.js');
   const field = opts.field ?? (family === 'store' ? 'state' : family);
   const resolved = resolveComponentConfig(family, cfg as { type: string }, field);
-  return build(FAMILIES[family] as never, resolved, { log: silentLogger, env: process.env, deps: opts.deps ?? testDeps, tenantId: opts.tenantId ?? 't1', field }) as Promise<T>;
+  return build(FAMILIES[family] as never, resolved, { log: silentLogger, env: process.env, deps: opts.deps ?? testDeps, tenantId: opts.tenantId ?? 't1', field, ...(opts.stdout ? { stdout: opts.stdout } : {}) }) as Promise<T>;
 }

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { RemoteFile, Source } from '../../connector/sources/source.js';
+import { makeComponent } from '../helpers/index.js';
+
+/**
+ * The Source conformance suite: what every landing backend must do, the same test for each. A
+ * backend joins by providing a `SourceBackend` (test/conformance.test.ts lists them).
+ */
+export interface SourceLanding {
+  /** The `source` config fragment that lists this landing. */
+  config(extra?: Record<string, unknown>): Record<string, unknown>;
+  /** Write a file at `key` (relative to the landing root), `old` = modified ten minutes ago. */
+  put(key: string, body: Buffer | string, old?: boolean): Promise<void>;
+  remove(key: string): Promise<void>;
+  /** The URI the source must give `key`. */
+  uri(key: string): string;
+  /** Symbolic links, where the backend has them: `key` → a file inside the landing, or one outside it. */
+  link?(key: string, to: { inside: string } | { outside: string }): Promise<void>;
+}
+
+export interface SourceBackend {
+  name: string;
+  /** A fresh, empty landing (called inside a test, after the server started). */
+  landing(): Promise<SourceLanding>;
+  /** The page size knob (`page_size`), where listing is paged by the server. */
+  pageSize?: string;
+  /** The backend has symbolic links (a folder, SFTP); its landings then provide `link`. */
+  links: boolean;
+}
+
+async function list(src: Source): Promise<RemoteFile[]> {
+  const out: RemoteFile[] = [];
+  for await (const f of src.list()) out.push(f);
+  return out.sort((a, b) => (a.key < b.key ? -1 : 1));
+}
+
+async function read(src: Source, f: RemoteFile): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of await src.open(f)) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
+async function withSource<T>(cfg: Record<string, unknown>, fn: (src: Source) => Promise<T>): Promise<T> {
+  const src = await makeComponent<Source>('source', cfg);
+  try {
+    return await fn(src);
+  } finally {
+    await src.close();
+  }
+}
+
+export function describeSource(backend: SourceBackend): void {
+  describe(`Source conformance: ${backend.name}`, () => {
+    it('lists every file under the root, nested folders included, with keys relative to the root, sizes and URIs', async () => {
+      const l = await backend.landing();
+      const files: Record<string, string> = { 'a.csv': 'x\n1\n', 'daybook/2025/09/d.xml': '<ENVELOPE/>', 'masters/m.xml': '<ENVELOPE></ENVELOPE>', 'deep/er/and/deeper/e.csv': 'é,ü\n' };
+      for (const [k, v] of Object.entries(files)) await l.put(k, v);
+      await withSource(l.config(), async (src) => {
+        const got = await list(src);
+        expect(got.map((f) => f.key)).toEqual(Object.keys(files).sort());
+        for (const f of got) {
+          expect(f.size, f.key).toBe(Buffer.byteLength(files[f.key]!));
+          expect(f.uri, f.key).toBe(l.uri(f.key));
+          expect(f.mtimeMs, f.key).toBeGreaterThan(Date.now() - 24 * 3600_000);
+        }
+      });
+    });
+
+    it('streams a file exactly, byte for byte, and reads a second time the same', async () => {
+      const l = await backend.landing();
+      const body = Buffer.alloc(3 * 1024 * 1024 + 17);
+      for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 11)) & 0xff;
+      await l.put('big.bin', body);
+      await withSource(l.config(), async (src) => {
+        const [f] = await list(src);
+        const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+        expect(sha(await read(src, f!))).toBe(sha(body));
+        expect(sha(await read(src, f!))).toBe(sha(body));
+      });
+    });
+
+    it('loses nothing over many files (paged listings, long folders)', async () => {
+      const l = await backend.landing();
+      const keys = Array.from({ length: 130 }, (_, i) => `p${i % 4}/f${String(i).padStart(4, '0')}.csv`);
+      for (const k of keys) await l.put(k, `a\n${k}\n`);
+      const cfg = l.config(backend.pageSize ? { [backend.pageSize]: 7 } : {});
+      await withSource(cfg, async (src) => {
+        expect((await list(src)).map((f) => f.key)).toEqual([...keys].sort());
+      });
+    });
+
+    it('a file that vanished between listing and reading is E_VANISHED (the run skips it)', async () => {
+      const l = await backend.landing();
+      await l.put('gone.csv', 'a\n1\n');
+      await withSource(l.config(), async (src) => {
+        const [f] = await list(src);
+        await l.remove('gone.csv');
+        await expect(read(src, f!)).rejects.toMatchObject({ code: 'E_VANISHED' });
+      });
+    });
+
+    it('reports modification times, and its settle time from the config (young files are left pending)', async () => {
+      const l = await backend.landing();
+      await l.put('fresh.csv', 'a\n1\n', false);
+      await withSource(l.config({ settle_seconds: 120 }), async (src) => {
+        expect(src.settleMs).toBe(120_000);
+        const [f] = await list(src);
+        expect(Math.abs(Date.now() - f!.mtimeMs)).toBeLessThan(60_000);
+      });
+      await withSource(l.config({ settle_seconds: 0 }), async (src) => expect(src.settleMs).toBe(0));
+    });
+
+    it('refuses keys that would leave the root (from state or --only): `..`, absolute paths', async () => {
+      const l = await backend.landing();
+      await l.put('in.csv', 'a\n');
+      await withSource(l.config(), async (src) => {
+        for (const key of ['../in.csv', '../../etc/passwd', '/etc/passwd', 'a/../../x.csv']) {
+          await expect(read(src, { key, uri: '', size: 0, mtimeMs: 0 }), key).rejects.toMatchObject({ code: expect.stringMatching(/^E_(READ|VANISHED)$/) });
+        }
+      });
+    });
+
+    if (backend.links) {
+      it('follows links that stay inside the root; never lists or reads through links that leave it', async () => {
+        const l = await backend.landing();
+        expect(l.link, 'a backend with links provides link()').toBeDefined();
+        await l.put('real/r.csv', 'inside\n');
+        await l.link!('inside.csv', { inside: 'real/r.csv' });
+        await l.link!('escape.csv', { outside: 'secret.csv' });
+        await withSource(l.config(), async (src) => {
+          const got = await list(src);
+          expect(got.map((f) => f.key)).toEqual(['inside.csv', 'real/r.csv']);
+          expect((await read(src, got[0]!)).toString()).toBe('inside\n');
+          await expect(read(src, { key: 'escape.csv', uri: '', size: 0, mtimeMs: 0 })).rejects.toMatchObject({ code: 'E_READ' });
+        });
+      });
+    }
+  });
+}
