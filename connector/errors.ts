@@ -91,7 +91,7 @@ export function errorMessage(e: unknown): string {
 }
 
 /** Describe a position the way every error message does: "line 12, byte 3456". */
-export function describePosition(p: Position | undefined): string {
+function describePosition(p: Position | undefined): string {
   if (!p) return '';
   const parts: string[] = [];
   if (p.line !== undefined) parts.push(`line ${p.line}`);

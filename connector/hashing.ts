@@ -29,20 +29,10 @@ export function makeFileIdHasher(tenantId: string, key?: string): FileIdHasher {
   return fn;
 }
 
+/** Hex sha256 of a string or bytes: alert ids, shard assignment. */
 export function sha256Hex(s: string | Buffer): string {
   return createHash('sha256').update(s).digest('hex');
 }
 
-/** Short stable hash for names in state keys (not a security boundary). */
-export function shortHash(s: string, len = 32): string {
-  return sha256Hex(s).slice(0, len);
-}
-
 export const FNV_OFFSET = 0x811c9dc5 | 0;
 export const FNV_PRIME = 0x01000193;
-
-/** FNV-1a over a byte range; used for the content part of record ids. */
-export function fnv1a(buf: Uint8Array, start: number, end: number, h = FNV_OFFSET): number {
-  for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), FNV_PRIME);
-  return h;
-}

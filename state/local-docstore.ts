@@ -57,7 +57,7 @@ async function walk(dir: string, keyPrefix: string, out: string[]): Promise<void
 const madeDirs = new Set<string>();
 
 /** Write a file so that readers see either the old or the new content: temp file, fsync, rename. Owner-only. */
-export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
+async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
   const dir = dirname(path);
   if (!madeDirs.has(dir)) {
     await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -58,9 +58,9 @@ export type S3Purpose = 'source' | 'state' | 'sink';
 export type S3ClientObserver = (client: S3Client, purpose: S3Purpose) => void;
 
 /** The SDK module, loaded once on first use. */
-export type S3Sdk = typeof import('@aws-sdk/client-s3');
+type S3Sdk = typeof import('@aws-sdk/client-s3');
 let sdk: Promise<S3Sdk> | undefined;
-export function loadS3Sdk(): Promise<S3Sdk> {
+function loadS3Sdk(): Promise<S3Sdk> {
   return (sdk ??= import('@aws-sdk/client-s3'));
 }
 
@@ -161,7 +161,7 @@ export async function* listObjects(
 }
 
 /** Where a request went, for messages: s3://bucket/prefix (via endpoint). */
-export function describeLocation(loc: Pick<S3Connection, 'bucket' | 'prefix' | 'endpoint'>): string {
+function describeLocation(loc: Pick<S3Connection, 'bucket' | 'prefix' | 'endpoint'>): string {
   return `s3://${loc.bucket}/${normalizePrefix(loc.prefix)}${loc.endpoint ? ` (endpoint ${new URL(loc.endpoint).host})` : ''}`;
 }
 
@@ -178,7 +178,7 @@ const AUTH_NAMES = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'Expi
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
 const TLS_CODES = /^(ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|CERT_)/;
 
-export type S3Failure = 'missing_bucket' | 'missing_key' | 'auth' | 'credentials' | 'region' | 'unreachable' | 'tls' | 'throttled' | 'server' | 'aborted' | 'other';
+type S3Failure = 'missing_bucket' | 'missing_key' | 'auth' | 'credentials' | 'region' | 'unreachable' | 'tls' | 'throttled' | 'server' | 'aborted' | 'other';
 
 export function classifyS3Error(e: unknown): S3Failure {
   const err = (e ?? {}) as SdkError;

@@ -66,7 +66,7 @@ interface Secrets {
 }
 
 /** Read the key or password now, so a missing file or variable is a config error before any connection. */
-export function loadSftpSecrets(cfg: SftpConnection, env: NodeJS.ProcessEnv = process.env): Secrets {
+function loadSftpSecrets(cfg: SftpConnection, env: NodeJS.ProcessEnv = process.env): Secrets {
   const out: Secrets = {};
   const fromEnv = (field: string, name: string): string => {
     const v = env[name];
@@ -315,7 +315,7 @@ export function onSession<T>(s: SftpSession, p: Promise<T>): Promise<T> {
   });
 }
 
-export function sessionLost(s: SftpSession): Error {
+function sessionLost(s: SftpSession): Error {
   return Object.assign(new Error(`the SFTP session was lost (${s.deathReason ?? 'closed'})`), { code: 'ESESSIONLOST' });
 }
 

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import type { ResolvedStream } from '../config.js';
 import type { Logger } from '../log.js';
 import { newAjv } from '../schemas.js';
+import { sha256Hex } from '../hashing.js';
 import type { FileEntry } from '../../state/state-registry.js';
 import { SchemaRegistry } from '../../state/schema-registry.js';
 import { diffShapes, maxSeverity, mergeShapes } from './diff.js';
@@ -173,7 +173,7 @@ export function createDriftGate(opts: DriftGateOptions): DriftGate {
 
         const newAlerts: DriftAlert[] = drifted.map((v) => {
           const severity = sev(v)!;
-          const id = 'a-' + createHash('sha256').update(`${opts.tenantId}\0${stream.id}\0${v.entity}\0${file.sha256}\0${v.base?.version ?? 0}`).digest('hex').slice(0, 16);
+          const id = 'a-' + sha256Hex(`${opts.tenantId}\0${stream.id}\0${v.entity}\0${file.sha256}\0${v.base?.version ?? 0}`).slice(0, 16);
           return {
             alert_version: 1,
             id,

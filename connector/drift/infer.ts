@@ -253,16 +253,16 @@ function scaleOf(s: string): number {
 }
 
 /** JSON kinds of the values behind a logical type. */
-export const JSON_BOOL = 1;
-export const JSON_NUMBER = 2;
-export const JSON_STRING = 4;
+const JSON_BOOL = 1;
+const JSON_NUMBER = 2;
+const JSON_STRING = 4;
 
 /**
  * Join of the types seen in one file: null + T = T; integer + decimal = decimal; values that are
  * JSON strings of different kinds join to string; different JSON kinds (a boolean here, a number
  * there, or a list in one row and a scalar in another) join to `any`.
  */
-export function toField(bits: number, scale: number, json: number): FieldInfo {
+function toField(bits: number, scale: number, json: number): FieldInfo {
   const nullable = (bits & BIT.null) !== 0;
   const b = bits & ~BIT.null;
   const kinds = (json & JSON_BOOL ? 1 : 0) + (json & JSON_NUMBER ? 1 : 0) + (json & JSON_STRING ? 1 : 0) + (b & BIT.array ? 1 : 0) + (b & BIT.object ? 1 : 0);

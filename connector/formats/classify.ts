@@ -183,13 +183,3 @@ export function isIsoDate(v: string): boolean {
   return ISO_DATE.test(v);
 }
 
-/**
- * The class of a normalised JS value of a field whose strings are typed by `rule` (from the field
- * name, tally/fields.ts): a decimal field holding a plain decimal is a decimal, a date field holding
- * an ISO date is a date, any other string is text.
- */
-export function classOfString(v: string, rule: 'decimal' | 'date' | 'string'): VClass {
-  if (rule === 'decimal' && PLAIN_DECIMAL.test(v)) return v.indexOf('.') >= 0 ? VClass.Decimal : VClass.Integer;
-  if (rule === 'date' && ISO_DATE.test(v)) return VClass.Date;
-  return VClass.Text;
-}

@@ -330,7 +330,7 @@ export class CsvReader implements RowReader {
 }
 
 /** The text of a field, with doubled quotes undone. */
-export function fieldString(b: Buffer, s: number, e: number, t: number): string {
+function fieldString(b: Buffer, s: number, e: number, t: number): string {
   const str = b.toString('utf8', s, e);
   return t === 2 ? str.replace(/""/g, '"') : str;
 }

@@ -226,7 +226,7 @@ export class TextDecoderStream8 {
 }
 
 /** Bytes at the end of `b` that start a UTF-8 sequence which the chunk does not complete. */
-export function incompleteUtf8Tail(b: Buffer): number {
+function incompleteUtf8Tail(b: Buffer): number {
   const n = b.length;
   for (let k = 1; k <= 3 && k <= n; k++) {
     const c = b[n - k] as number;

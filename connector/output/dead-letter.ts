@@ -1,7 +1,5 @@
 import type { Sink, StagedOutput } from '../sinks/sink.js';
 
-export const DEAD_LETTER_VERSION = 1;
-
 export interface DeadLetterRecord {
   dead_letter_version: 1;
   tenant_id: string;

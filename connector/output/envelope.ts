@@ -2,7 +2,7 @@ import { FNV_OFFSET, FNV_PRIME } from '../hashing.js';
 import { VClass } from '../formats/classify.js';
 import type { Cells, FieldKey, RowSink } from '../rows/row-sink.js';
 
-export const ENVELOPE_VERSION = 1;
+const ENVELOPE_VERSION = 1;
 
 /** Per-file facts that every envelope of the file repeats. Serialised once per file (and entity). */
 export interface EnvelopeContext {

@@ -93,10 +93,3 @@ export class Tee implements RowSink {
   }
 }
 
-/** Any number of consumers (the rare case; two is the common one). */
-export function teeAll(sinks: RowSink[]): RowSink {
-  if (sinks.length === 0) throw new Error('no row consumers');
-  let s = sinks[sinks.length - 1]!;
-  for (let i = sinks.length - 2; i >= 0; i--) s = new Tee(sinks[i]!, s);
-  return s;
-}

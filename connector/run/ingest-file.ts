@@ -217,7 +217,7 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
 }
 
 /** First non-blank character decides: `<` is XML, `{`/`[` is JSON (not supported), anything else CSV. */
-export function detectFormat(head: Buffer): 'csv' | 'tally-xml' {
+function detectFormat(head: Buffer): 'csv' | 'tally-xml' {
   let text: string;
   try {
     text = new TextDecoderStream8(head).text(head.subarray(0, Math.min(head.length, 4096)));

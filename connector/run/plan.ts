@@ -28,10 +28,10 @@ export interface PlanItem {
   prev: FileEntry | undefined;
 }
 
-export const UNMATCHED_STREAM = '_unmatched';
+const UNMATCHED_STREAM = '_unmatched';
 
 /** A file's version hint matches the committed one: same size and mtime (and ETag when the store has one). */
-export function sameHint(f: RemoteFile, e: FileEntry): boolean {
+function sameHint(f: RemoteFile, e: FileEntry): boolean {
   if (f.size !== e.hint.size) return false;
   if (f.etag && e.hint.etag) return f.etag === e.hint.etag;
   return f.mtimeMs === e.hint.mtime_ms;

@@ -26,7 +26,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function newRunId(now = new Date()): string {
+function newRunId(now = new Date()): string {
   return `r-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 

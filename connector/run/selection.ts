@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import { ConnectorError } from '../errors.js';
 import { normalizePrefix } from '../clients/paths.js';
+import { sha256Hex } from '../hashing.js';
 
 /** Which files of the landing one worker takes: named keys, or a shard of a stable hash. */
 export interface Selection {
@@ -19,8 +19,8 @@ export function parseShard(cmd: string, value: string): { index: number; of: num
 }
 
 /** The shard a landing path belongs to: the same for every worker and every run. */
-export function shardOf(key: string, of: number): number {
-  return createHash('sha256').update(key).digest().readUInt32BE(0) % of;
+function shardOf(key: string, of: number): number {
+  return parseInt(sha256Hex(key).slice(0, 8), 16) % of;
 }
 
 export function selects(sel: Selection, key: string): boolean {

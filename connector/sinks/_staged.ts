@@ -14,7 +14,7 @@ import type { StagedOutput } from './sink.js';
 
 /** Folders known to exist (mkdir -p once per process, not once per file). */
 const madeDirs = new Set<string>();
-export async function ensureDir(dir: string): Promise<void> {
+async function ensureDir(dir: string): Promise<void> {
   if (madeDirs.has(dir)) return;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   madeDirs.add(dir);

@@ -29,7 +29,7 @@ export const folderSink: SinkComponent<FolderSinkConfig> = {
  * one per input file version, appearing by rename when the input file is complete. Staging happens
  * in `<root>/.staging` (same filesystem, so the rename is atomic). Owner-only permissions.
  */
-export function createFolderNdjsonSink(root: string, tenantId: string, suffix = '.ndjson'): Sink {
+function createFolderNdjsonSink(root: string, tenantId: string, suffix = '.ndjson'): Sink {
   return {
     kind: 'ndjson',
     async open(t) {

@@ -28,8 +28,8 @@ export const s3Sink: SinkComponent<S3SinkConfig> = {
 };
 
 /** Upload part size and parts in flight per object: at most 16 MiB buffered per file being uploaded. */
-export const S3_SINK_PART_BYTES = 8 << 20;
-export const S3_SINK_QUEUE = 2;
+const S3_SINK_PART_BYTES = 8 << 20;
+const S3_SINK_QUEUE = 2;
 
 export interface S3SinkOptions {
   /** Names the config field in endpoint errors: `sink.endpoint` or `dead_letter.endpoint`. */
@@ -59,7 +59,7 @@ interface Setup {
  * The S3 SDK and the client (connector/clients/s3.ts: endpoint policy, checksums, retries) load on
  * `ready()` or the first `open()`, so a run that does not use S3 never loads the SDK.
  */
-export function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions = {}): Sink {
+function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions = {}): Sink {
   const field = opts.field ?? 'sink.endpoint';
   const dir = join(tmpdir(), `tally-connector-s3-${process.pid}-${randomBytes(4).toString('hex')}`);
   const sse = sseParams(cfg);

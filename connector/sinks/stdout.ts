@@ -25,7 +25,7 @@ export const stdoutSink: SinkComponent<StdoutSinkConfig> = {
  * complete, so stdout never carries part of a file that later fails or is quarantined, and lines of
  * files processed concurrently never interleave.
  */
-export function createStdoutSink(out: NodeJS.WritableStream): Sink {
+function createStdoutSink(out: NodeJS.WritableStream): Sink {
   const dir = join(tmpdir(), `tally-connector-${process.pid}-${randomBytes(4).toString('hex')}`);
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {

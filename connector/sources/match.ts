@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 
-export type Matcher = (key: string) => boolean;
+type Matcher = (key: string) => boolean;
 
 /**
  * A stream's globs, matched case-insensitively on the key relative to the landing root. A compressed

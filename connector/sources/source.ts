@@ -19,11 +19,6 @@ export interface OpenOptions {
   signal?: AbortSignal;
 }
 
-export interface CheckStep {
-  step: string;
-  ok: boolean;
-  detail: string;
-}
 
 /**
  * A landing: lists files and opens them as byte streams. Transport only; formats are elsewhere.

@@ -30,7 +30,7 @@ export const s3Store: StoreComponent<S3StoreConfig> = {
  * no temp + rename is needed. Every document is written with server-side encryption: SSE-KMS under
  * `kms_key_id` when set, else SSE-S3 (AES256).
  */
-export async function createS3DocStore(cfg: S3StoreConfig, log: Logger, observe?: S3ClientObserver): Promise<DocStore> {
+async function createS3DocStore(cfg: S3StoreConfig, log: Logger, observe?: S3ClientObserver): Promise<DocStore> {
   const s = await createS3Client(cfg, 'state', 'the registry endpoint (state / schema_registry)', observe);
   const { client, sdk, prefix } = s;
   const loc = { ...cfg, prefix };

@@ -269,23 +269,3 @@ export function isIsoDate(v: string): boolean {
   return ISO_DATE.test(v);
 }
 
-/**
- * The logical type of a normalised string value, from its field name (the same rule that produced
- * it): an amount field holding a plain decimal is a decimal, a date field holding an ISO date is a
- * date, anything else is text. Numbers and booleans are typed by JSON already.
- */
-export function logicalTypeOf(key: string, value: string): 'decimal' | 'date' | 'string' {
-  if (key.endsWith('_unit') || key.endsWith('_currency') || key.includes('@') || key === 'udf') return 'string';
-  const kind = kindOfKey(key);
-  switch (kind) {
-    case 'amount':
-    case 'quantity':
-    case 'rate':
-    case 'integer':
-      return PLAIN_DECIMAL.test(value) ? 'decimal' : 'string';
-    case 'date':
-      return ISO_DATE.test(value) ? 'date' : 'string';
-    default:
-      return 'string';
-  }
-}

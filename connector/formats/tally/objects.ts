@@ -68,7 +68,7 @@ interface ConvertOptions {
 const SCALAR_JOIN = /ADDRESS$/;
 
 /** Convert an element into a flat-ish record: attributes, leaves, lists, UDFs, structured values. */
-export function convert(node: XNode, opts: ConvertOptions = {}): Record<string, unknown> {
+function convert(node: XNode, opts: ConvertOptions = {}): Record<string, unknown> {
   const rec: Record<string, unknown> = opts.into ?? {};
   if (node.attrs) {
     // An attribute sharing its name with a child element (NAME="x" and <NAME>) is kept as `@name`.
