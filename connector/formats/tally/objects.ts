@@ -1,5 +1,5 @@
 import { parseAmount, parseBoolean, parseDate, parseInteger, cleanTallyText } from '../values.js';
-import { fieldKey, put, setLeaf, tagInfo, type TagInfo } from './fields.js';
+import { fieldKey, leafKind, put, setLeaf, tagInfo, type TagInfo } from './fields.js';
 import { decodeEntities } from '../xml-tokenizer.js';
 
 /** One element of a Tally object, as the tokenizer built it. Text is still entity-encoded. */
@@ -101,7 +101,7 @@ function convert(node: XNode, opts: ConvertOptions = {}): Record<string, unknown
       continue;
     }
     const type = c.attrs?.['TYPE'];
-    setLeaf(rec, name, key, c.text === null ? null : decodeEntities(c.text), type, info.kind);
+    setLeaf(rec, key, c.text === null ? null : decodeEntities(c.text), type, leafKind(info, node.name));
     if (c.attrs) {
       for (const [ak, av] of Object.entries(c.attrs)) {
         if (ak === 'TYPE') continue;
@@ -134,7 +134,7 @@ function addList(rec: Record<string, unknown>, c: XNode): void {
     const tmp: Record<string, unknown> = {};
     const values: unknown[] = [];
     for (const k of kids) {
-      setLeaf(tmp, k.name, 'v', k.text === null ? null : decodeEntities(k.text), typed ?? k.attrs?.['TYPE']);
+      setLeaf(tmp, 'v', k.text === null ? null : decodeEntities(k.text), typed ?? k.attrs?.['TYPE'], leafKind(k.info, c.name));
       values.push(tmp['v']);
       delete tmp['v'];
       delete tmp['v_unit'];
@@ -169,7 +169,7 @@ function addUdf(rec: Record<string, unknown>, c: XNode): void {
   const type = c.attrs?.['TYPE'];
   if (!isList) {
     if (c.children) udf[local] = convert(c);
-    else setLeaf(udf, local.toUpperCase(), local, c.text === null ? null : decodeEntities(c.text), type);
+    else setLeaf(udf, local, c.text === null ? null : decodeEntities(c.text), type, 'auto');
     return;
   }
   const values: unknown[] = [];
@@ -177,7 +177,7 @@ function addUdf(rec: Record<string, unknown>, c: XNode): void {
   for (const k of c.children ?? []) {
     if (k.children) values.push(convert(k));
     else {
-      setLeaf(tmp, local.toUpperCase(), 'v', k.text === null ? null : decodeEntities(k.text), type ?? k.attrs?.['TYPE']);
+      setLeaf(tmp, 'v', k.text === null ? null : decodeEntities(k.text), type ?? k.attrs?.['TYPE'], 'auto');
       values.push(tmp['v']);
       delete tmp['v'];
       delete tmp['v_unit'];
