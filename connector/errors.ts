@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'E_XML_SYNTAX'
   | 'E_XML_TRUNCATED'
   | 'E_CSV_SYNTAX'
+  | 'E_CSV_TRUNCATED'
+  | 'E_CSV_REJECTED'
   | 'E_LIMIT'
   | 'E_READ'
   | 'E_VANISHED'

@@ -25,7 +25,7 @@ interface Acc {
  * GUID cannot be linked to its lines; masters may legitimately come without one (hand-made import
  * files), so only the voucher keys are required.
  */
-const XML_KEYS = new Set(['/guid', '/voucher_guid', '/line_no']);
+const XML_KEYS = new Set(['/guid', '/voucher_guid', '/voucher_key', '/line_no']);
 
 interface INode {
   path: string;

@@ -192,7 +192,9 @@ export class CsvReader implements RowReader {
             e = b.indexOf(Q, e);
             if (e < 0) {
               if (!final) break outer;
-              // Unterminated quote: the rest of the file is one malformed row.
+              // Unterminated quote. With no line end after it, the transfer was cut inside the field.
+              if (n > 0 && b[n - 1] !== LF && b[n - 1] !== CR) this.truncated(`a quoted field opened at line ${this.line} is never closed and the file has no final line end`, rowStart);
+              // Otherwise the rest of the file is one malformed row.
               this.ordinal++;
               this.rejectRow(b, rowStart, n, `unterminated quoted field (opened at line ${this.line})`);
               pos = n;
@@ -254,7 +256,9 @@ export class CsvReader implements RowReader {
         } else p++; // LF
         break;
       }
-      void ended;
+      // The last row, ended by the end of the data rather than a line end, with fields missing: a
+      // transfer cut short (retried when the bytes change), not a bad row.
+      if (ended && this.header && nf < this.header.length) this.truncated(`the last row has ${nf} of the ${this.header.length} fields and no line end`, rowStart);
       pos = p;
       if (!this.header) {
         if (bad) throw fileError('E_CSV_SYNTAX', `the header row is malformed: ${bad}`, { line: this.line, offset: this.base + rowStart });
@@ -275,6 +279,12 @@ export class CsvReader implements RowReader {
       this.line += countLines(b, rowStart, p);
     }
     return pos;
+  }
+
+  private truncated(what: string, rowStart: number): never {
+    throw fileError('E_CSV_TRUNCATED', `${what}: the file looks cut short`, { line: this.line, offset: this.base + rowStart, ordinal: this.ordinal + 1 }, {
+      hint: 'land the complete file again; nothing from this file was delivered',
+    });
   }
 
   private rejectRow(b: Buffer, start: number, end: number, reason: string): void {

@@ -70,6 +70,12 @@ export function sniffEncoding(head: Buffer): { encoding: Encoding | '8bit'; bom:
 /**
  * Streaming decoder. `text()` yields JS strings (for XML); `utf8()` yields UTF-8 bytes (for CSV, which
  * is parsed as bytes). Both track the absolute byte offset of the input for error messages.
+ *
+ * The encoding is decided once and never revised: by the BOM, by the NUL pattern of UTF-16, or for
+ * 8-bit text at its first non-ASCII character (a valid UTF-8 sequence: UTF-8; anything else:
+ * Windows-1252). Text that contradicts the decision later fails the file with E_FILE_ENCODING: it
+ * is never delivered decoded the other way (mojibake). A NUL byte anywhere in 8-bit text fails it
+ * as binary.
  */
 export class TextDecoderStream8 {
   decision: EncodingDecision;
@@ -77,6 +83,10 @@ export class TextDecoderStream8 {
   private sd: StringDecoder | undefined;
   private td: TextDecoder | undefined;
   private carry: Buffer | undefined; // UTF-8 validation carry / UTF-16BE odd byte
+  /** Undecided 8-bit text: a first non-ASCII character cut at the end of a chunk, held for the next. */
+  private held: Buffer | undefined;
+  /** Windows-1252 text: bytes at the end of the last piece that could start a UTF-8 character. */
+  private tail8: Buffer | undefined;
   private offset = 0; // bytes consumed (after any BOM)
   private readonly bomLen: number;
   private bomSkipped = 0;
@@ -87,8 +97,6 @@ export class TextDecoderStream8 {
     if (s.encoding === '8bit') {
       this.mode = 'undecided';
       this.decision = { encoding: 'utf-8', bom: false, how: 'ascii-only' };
-      // Decide now when the head already shows a non-ASCII byte (the head is also the first chunk).
-      this.decide8(head);
     } else {
       this.mode = s.encoding;
       this.decision = { encoding: s.encoding, bom: s.bom > 0, how: s.how };
@@ -108,20 +116,49 @@ export class TextDecoderStream8 {
     return this.offset;
   }
 
-  /** Decide UTF-8 vs Windows-1252 at the first non-ASCII byte of 8-bit text. */
-  private decide8(chunk: Buffer): void {
-    if (isAscii(chunk)) return;
-    let i = 0;
-    while (i < chunk.length && (chunk[i] as number) < 0x80) i++;
-    // Validate from the first non-ASCII byte, ignoring an incomplete sequence at the very end.
-    const body = chunk.subarray(i, chunk.length - incompleteUtf8Tail(chunk));
-    if (body.length === 0 || isUtf8(body)) {
-      this.mode = 'utf-8';
-      this.decision = { encoding: 'utf-8', bom: false, how: 'utf8-valid', decided_at: this.offset + i };
-    } else {
-      this.mode = 'windows-1252';
-      this.decision = { encoding: 'windows-1252', bom: false, how: 'invalid-utf8', decided_at: this.offset + i };
+  private get eightBit(): boolean {
+    return this.mode === 'undecided' || this.mode === 'utf-8' || this.mode === 'windows-1252';
+  }
+
+  /**
+   * The next piece of input, with held bytes in front; `this.offset` is its absolute offset while
+   * it is decoded. For 8-bit text: NUL bytes fail it, and an undecided text is decided.
+   */
+  private take(input: Buffer): Buffer {
+    let chunk = this.skipBom(input);
+    if (this.held) {
+      // Held bytes were not counted yet: `this.offset` is where they start.
+      chunk = Buffer.concat([this.held, chunk]);
+      this.held = undefined;
     }
+    if (!this.eightBit) return chunk;
+    const z = chunk.indexOf(0);
+    if (z >= 0) {
+      throw fileError('E_FILE_BINARY', `a NUL byte at byte ${this.offset + z} in what should be ${this.mode === 'undecided' ? 'a' : `a ${this.mode}`} text export: binary content`, { offset: this.offset + z }, {
+        hint: 'land the CSV/XML export itself; a NUL byte is never part of Tally text',
+      });
+    }
+    if (this.mode !== 'undecided' || isAscii(chunk)) return chunk;
+    let i = 0;
+    while ((chunk[i] as number) < 0x80) i++;
+    const len = utf8SequenceAt(chunk, i);
+    if (len === 0) {
+      // The first non-ASCII character is cut at the end of this piece: decide with the next one.
+      this.held = Buffer.from(chunk.subarray(i));
+      return chunk.subarray(0, i);
+    }
+    this.decide(len > 0 ? 'utf-8' : 'windows-1252', this.offset + i);
+    return chunk;
+  }
+
+  private decide(mode: 'utf-8' | 'windows-1252', at: number): void {
+    this.mode = mode;
+    this.decision = { encoding: mode, bom: false, how: mode === 'utf-8' ? 'utf8-valid' : 'invalid-utf8', decided_at: at };
+  }
+
+  /** After decoding `chunk` (returned by take): the offset moves past it, held bytes excepted. */
+  private done(chunk: Buffer): void {
+    this.offset += chunk.length;
   }
 
   /** Validate committed UTF-8 across chunk boundaries; throws E_FILE_ENCODING at the first bad byte. */
@@ -142,39 +179,61 @@ export class TextDecoderStream8 {
     this.carry = tail ? Buffer.from(data.subarray(data.length - tail)) : undefined;
   }
 
+  /**
+   * Windows-1252 text that holds a UTF-8 multi-byte character is mixed: one encoding must be chosen.
+   * A possible sequence cut at the end of a piece is looked at again with the next (`tail8`).
+   */
+  private checkNotUtf8(chunk: Buffer): void {
+    const back = this.tail8?.length ?? 0;
+    const data = back ? Buffer.concat([this.tail8!, chunk]) : chunk;
+    this.tail8 = undefined;
+    if (isAscii(data)) return;
+    for (let i = 0; i < data.length; i++) {
+      if ((data[i] as number) < 0xc2) continue;
+      const n = utf8SequenceAt(data, i);
+      if (n === 0) {
+        this.tail8 = Buffer.from(data.subarray(i));
+        return;
+      }
+      if (n > 1) {
+        const at = this.offset - back + i;
+        throw fileError('E_FILE_ENCODING', `a UTF-8 character at byte ${at} in a file detected as Windows-1252 (decided at byte ${this.decision.decided_at}): mixed encodings`, { offset: at }, {
+          hint: 're-export the file in one encoding (Tally writes UTF-16; UTF-8 and Windows-1252 are also read)',
+        });
+      }
+    }
+  }
+
   /** Decode to a JS string. */
   text(input: Buffer): string {
-    const chunk = this.skipBom(input);
+    const chunk = this.take(input);
     try {
       return this.decodeString(chunk);
     } finally {
-      this.offset += chunk.length;
+      this.done(chunk);
     }
   }
 
   /** Decode to UTF-8 bytes (pass-through for UTF-8 and ASCII input). */
   utf8(input: Buffer): Buffer {
-    const chunk = this.skipBom(input);
+    const chunk = this.take(input);
     try {
-      if (this.mode === 'undecided') this.decide8(chunk);
-      if (this.mode === 'undecided') return chunk;
+      if (this.mode === 'undecided') return chunk; // ASCII so far: the same bytes in either encoding
       if (this.mode === 'utf-8') {
         this.checkUtf8(chunk);
         return chunk;
       }
       return Buffer.from(this.decodeString(chunk), 'utf8');
     } finally {
-      this.offset += chunk.length;
+      this.done(chunk);
     }
   }
 
   /** `this.offset` is the absolute offset of `chunk` while this runs. */
   private decodeString(chunk: Buffer): string {
-    if (this.mode === 'undecided') {
-      this.decide8(chunk);
-      if (this.mode === 'undecided') return chunk.toString('latin1');
-    }
     switch (this.mode) {
+      case 'undecided':
+        return chunk.toString('latin1'); // ASCII
       case 'utf-8':
         this.checkUtf8(chunk);
         this.sd ??= new StringDecoder('utf8');
@@ -186,20 +245,34 @@ export class TextDecoderStream8 {
         this.sd ??= new StringDecoder('utf16le');
         return this.sd.write(this.swap(chunk));
       case 'windows-1252':
+        this.checkNotUtf8(chunk);
         this.td ??= new TextDecoder('windows-1252');
         return this.td.decode(chunk, { stream: true });
     }
   }
 
+  /** A character held back at the very end of 8-bit text is not UTF-8 (it is incomplete): Windows-1252. */
+  private flushHeld(): Buffer | undefined {
+    const h = this.held;
+    if (!h) return undefined;
+    this.held = undefined;
+    this.decide('windows-1252', this.offset);
+    return h;
+  }
+
   /** Flush: throws when the file ends inside a multi-byte character. */
   endText(): string {
+    const h = this.flushHeld();
+    const head = h ? this.decodeString(h) : '';
     if (this.mode === 'utf-8' && this.carry?.length) this.truncatedChar();
-    if (this.sd) return this.sd.end();
-    if (this.td) return this.td.decode();
-    return '';
+    if (this.sd) return head + this.sd.end();
+    if (this.td) return head + this.td.decode();
+    return head;
   }
 
   endUtf8(): Buffer {
+    const h = this.flushHeld();
+    if (h) return Buffer.from(this.decodeString(h) + (this.td?.decode() ?? ''), 'utf8');
     if (this.mode === 'utf-8' || this.mode === 'undecided') {
       if (this.carry?.length) this.truncatedChar();
       return Buffer.alloc(0);
@@ -223,6 +296,28 @@ export class TextDecoderStream8 {
     }
     return data.swap16();
   }
+}
+
+/**
+ * The UTF-8 sequence at `b[i]` (a non-ASCII byte): its length when valid, 0 when `b` ends before it
+ * is complete but what there is could be valid, -1 when it is not UTF-8.
+ */
+function utf8SequenceAt(b: Buffer, i: number): number {
+  const c = b[i] as number;
+  const need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+  if (need < 0) return -1;
+  for (let k = 1; k <= need; k++) {
+    const d = b[i + k];
+    if (d === undefined) return 0;
+    if ((d & 0xc0) !== 0x80) return -1;
+  }
+  // Overlong and surrogate forms are not UTF-8.
+  const d1 = b[i + 1] as number;
+  if (c === 0xe0 && d1 < 0xa0) return -1;
+  if (c === 0xed && d1 > 0x9f) return -1;
+  if (c === 0xf0 && d1 < 0x90) return -1;
+  if (c === 0xf4 && d1 > 0x8f) return -1;
+  return need + 1;
 }
 
 /** Bytes at the end of `b` that start a UTF-8 sequence which the chunk does not complete. */

@@ -25,6 +25,13 @@ const OBJECT_PARENTS = new Set(['TALLYMESSAGE', 'COLLECTION']);
 const ENVELOPE_PARTS = new Set(['HEADER', 'BODY', 'DESC', 'DATA']);
 
 /**
+ * Children of the root that are neither envelope structure nor Tally objects: the display lines of
+ * a report export (`DSPACCNAME`, `DSPVCHDATE`..., tally-formats.md 1C) and the counters tools append
+ * (TallyConnector's `TC_TOTALCOUNT`). They are not master rows.
+ */
+const NOT_OBJECTS = /^(DSP|TC_)/;
+
+/**
  * Streams a Tally XML export (Import Data envelope, saved collection response, or the TallyConnector
  * dialect with objects directly under ENVELOPE) into rows. Every object is routed by its element
  * name, so one file feeds many entities. Vouchers are emitted as soon as they close; masters are held
@@ -45,12 +52,20 @@ export class TallyXmlReader implements XmlHandler, RowReader {
   readonly objectsByName = new Map<string, number>();
   vouchers = 0;
   duplicateMasters = 0;
+  /** Report display elements and tool counters seen under the root (not objects). */
+  notObjects = 0;
   /** Rows pushed (their ordinals are 1..rows). */
   rows = 0;
+  /** Vouchers whose ledger lines do not balance. */
+  unbalanced = 0;
 
+  /**
+   * @param fileId the file's id: a voucher without a GUID is keyed by it and the voucher row's ordinal.
+   */
   constructor(
     private readonly sink: RowSink,
     private readonly limits: TallyXmlLimits,
+    private readonly fileId = 'file',
   ) {
     this.tok = new XmlTokenizer(this, limits.max_row_bytes);
   }
@@ -70,7 +85,8 @@ export class TallyXmlReader implements XmlHandler, RowReader {
   }
 
   private emit(r: Row, line: number): void {
-    this.sink.beginRow(r.entity, ++this.rows, line);
+    if (r.note?.quality?.balanced === false) this.unbalanced++;
+    this.sink.beginRow(r.entity, ++this.rows, line, r.note);
     this.sink.record(r.record);
     this.sink.endRow();
   }
@@ -107,8 +123,9 @@ export class TallyXmlReader implements XmlHandler, RowReader {
     }
     const outer = this.outer;
     const parent = outer[outer.length - 1];
-    const isObject =
-      parent !== undefined && (OBJECT_PARENTS.has(parent) || (outer.length === 1 && parent === 'ENVELOPE' && !ENVELOPE_PARTS.has(name)));
+    const atRoot = outer.length === 1 && parent === 'ENVELOPE';
+    if (atRoot && NOT_OBJECTS.test(name)) this.notObjects++;
+    const isObject = parent !== undefined && (OBJECT_PARENTS.has(parent) || (atRoot && !ENVELOPE_PARTS.has(name) && !NOT_OBJECTS.test(name)));
     if (!isObject) {
       if (outer.length === 0) {
         if (this.sawRoot) throw fileError('E_XML_SYNTAX', `a second root element <${name}>`, { line: this.tok.lineAt(pos) });
@@ -158,7 +175,7 @@ export class TallyXmlReader implements XmlHandler, RowReader {
     this.objectsByName.set(node.name, (this.objectsByName.get(node.name) ?? 0) + 1);
     if (isVoucher(node)) {
       this.vouchers++;
-      for (const r of flattenVoucher(node)) this.emit(r, node.line);
+      for (const r of flattenVoucher(node, `${this.fileId}.${this.rows + 1}`)) this.emit(r, node.line);
       return;
     }
     const id = masterIdentity(node);

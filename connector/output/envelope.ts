@@ -1,6 +1,6 @@
 import { FNV_OFFSET, FNV_PRIME } from '../hashing.js';
 import { VClass } from '../formats/classify.js';
-import type { Cells, FieldKey, RowSink } from '../rows/row-sink.js';
+import type { Cells, FieldKey, RowNote, RowSink } from '../rows/row-sink.js';
 
 const ENVELOPE_VERSION = 1;
 
@@ -109,7 +109,7 @@ export class EnvelopeWriter implements RowSink {
   }
 
   /** Everything of an envelope up to `"record":`; returns where the 8 hex digits of the content hash go. */
-  private head(entity: string, line: number | undefined, ordinal: number): number {
+  private head(entity: string, line: number | undefined, ordinal: number, note: RowNote | undefined): number {
     const p = this.prefix(entity);
     this.ensure(p.length + 96);
     const b = this.buf;
@@ -123,6 +123,18 @@ export class EnvelopeWriter implements RowSink {
       o = writeUint(b, o, line);
     }
     b[o++] = 0x7d; // }
+    if (note?.quality) {
+      const q = ',"quality":' + JSON.stringify(note.quality);
+      this.pos = o;
+      this.ensure(q.length * 3 + 96);
+      o += this.buf.write(q, o, 'utf8');
+    }
+    return this.tail(o, ordinal);
+  }
+
+  /** From `,"record_id":` to `"record":`; returns where the 8 hex digits of the content hash go. */
+  private tail(o: number, ordinal: number): number {
+    const b = this.buf;
     b.set(this.idHead, o);
     o += this.idHead.length;
     o = writeUint(b, o, ordinal);
@@ -137,8 +149,8 @@ export class EnvelopeWriter implements RowSink {
 
   // --- the row seam -----------------------------------------------------------------------------
 
-  beginRow(entity: string, ordinal: number, line: number): void {
-    this.hashAt = this.head(entity, line, ordinal);
+  beginRow(entity: string, ordinal: number, line: number, note?: RowNote): void {
+    this.hashAt = this.head(entity, line, ordinal, note);
     this.recStart = this.pos;
     this.h = FNV_OFFSET;
     this.whole = false;

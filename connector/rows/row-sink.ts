@@ -12,8 +12,11 @@
  * allocates per row: a reader reuses one `Cells` for every row of a file.
  */
 export interface RowSink {
-  /** A row of `entity` begins. `ordinal` is its 1-based position among the file's rows, `line` where its source begins. */
-  beginRow(entity: string, ordinal: number, line: number): void;
+  /**
+   * A row of `entity` begins. `ordinal` is its 1-based position among the file's rows, `line` where
+   * its source begins; `note`, when given, is what the row's envelope says of it beyond its record.
+   */
+  beginRow(entity: string, ordinal: number, line: number, note?: RowNote): void;
   /** Declares that `entity` has a fixed list of fields (a CSV header), before its first row. */
   columns(entity: string, keys: readonly FieldKey[]): void;
   /** The row's fields, one cell per declared column. Valid only during the call. */
@@ -39,6 +42,12 @@ export interface Cells {
   values: unknown[];
   /** The entity's declared columns (cell i is keys[i]). */
   keys: readonly FieldKey[];
+}
+
+/** What a row's envelope says about it beyond its record. */
+export interface RowNote {
+  /** Data-quality checks of the row. Vouchers: whether the ledger lines balance (null: cannot tell). */
+  quality?: { balanced: boolean | null; difference?: string };
 }
 
 /** A field name as consumers need it, made once per name and file by the reader. */
@@ -71,9 +80,9 @@ export class Tee implements RowSink {
     private readonly a: RowSink,
     private readonly b: RowSink,
   ) {}
-  beginRow(entity: string, ordinal: number, line: number): void {
-    this.a.beginRow(entity, ordinal, line);
-    this.b.beginRow(entity, ordinal, line);
+  beginRow(entity: string, ordinal: number, line: number, note?: RowNote): void {
+    this.a.beginRow(entity, ordinal, line, note);
+    this.b.beginRow(entity, ordinal, line, note);
   }
   columns(entity: string, keys: readonly FieldKey[]): void {
     this.a.columns(entity, keys);

@@ -44,6 +44,10 @@ export interface PreparedFile {
   format: 'csv' | 'tally-xml';
   encoding: string;
   warnings: string[];
+  /** Why the file yielded no rows at all (absent when it has rows). */
+  noRows?: string;
+  /** Vouchers whose ledger lines do not balance. */
+  unbalanced: number;
   /** The inferred shape of each entity, for the drift gate. */
   shapes: Map<string, Shape>;
   /**
@@ -139,15 +143,6 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
     ...(clearPath !== undefined ? { path: clearPath } : {}),
   };
   const dlBase = () => ({ dead_letter_version: 1 as const, ...origin, format, rejected_at: new Date().toISOString() });
-  const pipeline = new FilePipeline(
-    { format, key: file.key, ...(stream.entity ? { entity: stream.entity } : {}), delimiter: stream.csv.delimiter, limits, origin: { ...origin, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }, versions: ctx.versions },
-    head,
-    {
-      bytes: (chunk) => output.write(chunk),
-      reject: (r) => dl.add({ ...dlBase(), entity: r.entity, code: 'E_CSV_ROW', reason: r.reason, line: r.line, offset: r.offset, ordinal: r.ordinal, raw: r.raw }),
-    },
-  );
-
   const progressEvery = config.run.progress_interval_ms;
   let lastProgress = Date.now();
   const started = lastProgress;
@@ -159,7 +154,16 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
   };
 
   let result: PipelineResult;
+  let pipeline: FilePipeline | undefined;
   try {
+    pipeline = new FilePipeline(
+      { format, key: file.key, ...(stream.entity ? { entity: stream.entity } : {}), delimiter: stream.csv.delimiter, limits, origin: { ...origin, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }, versions: ctx.versions },
+      head,
+      {
+        bytes: (chunk) => output.write(chunk),
+        reject: (r) => dl.add({ ...dlBase(), entity: r.entity, code: 'E_CSV_ROW', reason: r.reason, line: r.line, offset: r.offset, ordinal: r.ordinal, raw: r.raw }),
+      },
+    );
     let chunk: Buffer | undefined = first;
     while (chunk) {
       await pipeline.feed(chunk);
@@ -171,7 +175,7 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
     result = await pipeline.end();
     await dl.flush();
   } catch (e) {
-    await pipeline.abort();
+    await pipeline?.abort();
     await output.abort().catch(() => {});
     await dl.abort().catch(() => {});
     if (isConnectorError(e)) throw e;
@@ -192,6 +196,8 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
     format,
     encoding: encodingNote,
     warnings: result.warnings,
+    ...(result.noRows ? { noRows: result.noRows } : {}),
+    unbalanced: result.unbalanced,
     shapes: result.shapes,
     async deliver(decision) {
       const entities = { ...result.entities };

@@ -1,4 +1,5 @@
 import type { Limits } from '../config.js';
+import { fileError } from '../errors.js';
 import { TextDecoderStream8, type EncodingDecision } from '../formats/decode.js';
 import { CsvReader } from '../formats/csv.js';
 import { csvEntity } from '../formats/csv-entity.js';
@@ -44,6 +45,10 @@ export interface PipelineResult {
   stamped: Map<string, number>;
   encoding: EncodingDecision;
   warnings: string[];
+  /** Why a file that was read to its end yielded no rows at all (absent when it has rows). */
+  noRows?: string;
+  /** Vouchers whose ledger lines do not balance. */
+  unbalanced: number;
 }
 
 /** Decoded pieces for the XML reader stay well under V8's large-object size (measured: peak memory follows). */
@@ -55,6 +60,7 @@ export class FilePipeline {
   private readonly writer: EnvelopeWriter;
   private readonly shapes = new ShapeCollector();
   private entity = '';
+  private firstReject: string | undefined;
 
   /** `head` is the start of the (decompressed) file, used to decide its encoding; it is fed like any chunk. */
   constructor(
@@ -68,13 +74,16 @@ export class FilePipeline {
     const limits = spec.limits;
     this.reader =
       spec.format === 'csv'
-        ? new CsvReader(rows, (r) => out.reject({ ...r, entity: this.entity }), {
+        ? new CsvReader(rows, (r) => {
+            this.firstReject ??= r.reason;
+            out.reject({ ...r, entity: this.entity });
+          }, {
             delimiter: spec.delimiter.charCodeAt(0),
             maxRowBytes: limits.max_row_bytes,
             maxFields: limits.max_fields,
             entityFor: (header) => (this.entity = spec.entity ?? csvEntity(spec.key, header)),
           })
-        : new TallyXmlReader(rows, limits);
+        : new TallyXmlReader(rows, limits, spec.origin.file_id);
   }
 
   /** Rows pushed so far (for progress). */
@@ -89,9 +98,18 @@ export class FilePipeline {
   /** The one drive loop: decode a chunk the way the reader takes it, push it, let the writer flush. */
   async feed(chunk: Buffer): Promise<void> {
     const r = this.reader;
-    if (r.input === 'bytes') r.feed(this.decoder.utf8(chunk));
-    else for (let i = 0; i < chunk.length; i += XML_PIECE) r.feedText(this.decoder.text(chunk.subarray(i, i + XML_PIECE)));
-    this.syncEncoding();
+    // Decode, then label: the encoding may be decided by the piece just decoded.
+    if (r.input === 'bytes') {
+      const b = this.decoder.utf8(chunk);
+      this.syncEncoding();
+      r.feed(b);
+    } else {
+      for (let i = 0; i < chunk.length; i += XML_PIECE) {
+        const t = this.decoder.text(chunk.subarray(i, i + XML_PIECE));
+        this.syncEncoding();
+        r.feedText(t);
+      }
+    }
     const w = this.writer;
     w.tick();
     if (w.full) await w.flush();
@@ -102,17 +120,32 @@ export class FilePipeline {
     const r = this.reader;
     if (r.input === 'bytes') {
       const tail = this.decoder.endUtf8();
+      this.syncEncoding();
       if (tail.length) r.feed(tail);
     } else {
       const tail = this.decoder.endText();
+      this.syncEncoding();
       if (tail) r.feedText(tail);
     }
     r.end();
-    this.syncEncoding();
     await this.writer.drain();
     const warnings: string[] = [];
-    if (this.spec.format === 'tally-xml' && r.objects === 0) warnings.push('no Tally objects found (not an Import Data envelope, a collection response or a TallyConnector export?)');
-    return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: this.shapes.shapes(), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings };
+    let noRows: string | undefined;
+    if (r.rows === 0) {
+      if (r instanceof CsvReader) {
+        // Every row rejected: not an export of this shape. Fail the file rather than commit nothing.
+        if (r.rejected > 0) {
+          throw fileError('E_CSV_REJECTED', `every one of its ${r.rejected} rows was rejected (the first: ${this.firstReject}); it does not look like an export of this shape`, { line: 1 }, {
+            hint: 'check the delimiter (streams[].csv.delimiter) and that the file is the table the stream expects',
+          });
+        }
+        noRows = 'the CSV has a header and no rows';
+      } else if (r instanceof TallyXmlReader && r.objects === 0 && r.notObjects > 0) {
+        noRows = 'a report export (display lines such as DSPACCNAME), which holds no Tally objects: export masters and vouchers as XML (Data Interchange) instead';
+      } else noRows = r.objects === 0 ? 'no Tally objects found (not an Import Data envelope, a collection response or a TallyConnector export?)' : `${r.objects} Tally object(s), none of a kind the connector reads`;
+      warnings.push(noRows);
+    }
+    return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: this.shapes.shapes(), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings, ...(noRows ? { noRows } : {}), unbalanced: r instanceof TallyXmlReader ? r.unbalanced : 0 };
   }
 
   /** Stop: wait for bytes in flight, deliver nothing more. */

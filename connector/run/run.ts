@@ -51,7 +51,7 @@ export interface RunSummary {
   /** Peak resident memory of this process so far, in bytes. */
   max_rss_bytes: number;
   started_at: string;
-  streams: Record<string, { files_processed: number; rows_emitted: number; rows_rejected: number; files_failed: number }>;
+  streams: Record<string, { files_processed: number; rows_emitted: number; rows_rejected: number; files_failed: number; vouchers_unbalanced: number }>;
   /** Per-file outcomes that need attention (failed, refused, quarantined, pending), at most 200. */
   files: FileReport[];
   error?: string;
@@ -122,7 +122,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
   const report = (r: FileReport) => {
     if (summary.files.length < 200) summary.files.push(r);
   };
-  const streamStats = (id: string) => (summary.streams[id] ??= { files_processed: 0, rows_emitted: 0, rows_rejected: 0, files_failed: 0 });
+  const streamStats = (id: string) => (summary.streams[id] ??= { files_processed: 0, rows_emitted: 0, rows_rejected: 0, files_failed: 0, vouchers_unbalanced: 0 });
   const drift = driftGateFor(rt);
   const { sink, deadLetter } = await createSinks(rt, opts.mode, opts.stdout);
   const message = async (obj: unknown) => {
@@ -324,6 +324,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     ss.files_processed++;
     ss.rows_emitted += out.rows;
     ss.rows_rejected += out.rows_rejected;
+    ss.vouchers_unbalanced += prepared.unbalanced;
     const now = new Date().toISOString();
     const supersedes =
       item.prev?.status === 'committed' && item.prev.sha256 && item.prev.sha256 !== prepared.sha256
@@ -345,6 +346,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     };
     delete (entry as Partial<FileEntry>).last_committed;
     for (const w of prepared.warnings) log.warn({ event: 'file_warning', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file) }, w);
+    if (prepared.noRows) report({ stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: 'committed', code: 'W_NO_ROWS', reason: `no rows: ${prepared.noRows}`, rows: 0, sha256: prepared.sha256 });
     log.info({ event: 'file_committed', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), rows: out.rows, rows_rejected: out.rows_rejected, bytes: prepared.raw_bytes, format: prepared.format, encoding: prepared.encoding, entities: out.entities, supersedes: supersedes[0]?.sha256 }, 'file delivered');
     if (opts.mode === 'read') {
       await message({

@@ -1,6 +1,7 @@
 import { parseAmount, parseBoolean, parseDate, parseInteger, cleanTallyText } from '../values.js';
 import { fieldKey, leafKind, put, setLeaf, tagInfo, type TagInfo } from './fields.js';
 import { decodeEntities } from '../xml-tokenizer.js';
+import type { RowNote } from '../../rows/row-sink.js';
 
 /** One element of a Tally object, as the tokenizer built it. Text is still entity-encoded. */
 export interface XNode {
@@ -13,7 +14,7 @@ export interface XNode {
   line: number;
 }
 
-export type Row = { entity: string; record: Record<string, unknown> };
+export type Row = { entity: string; record: Record<string, unknown>; note?: RowNote };
 
 /** Element name of a top-level object → entity. Anything unknown is an `other_masters` row. */
 const MASTER_ENTITIES: Record<string, string> = {
@@ -278,7 +279,7 @@ function leafText(node: XNode, name: string): string | undefined {
  * ALL* list (never both, which would double count), plus the ACCOUNTINGALLOCATIONS.LIST of inventory
  * entries (the sales/purchase side of an invoice), so that each voucher's ledger lines sum to zero.
  */
-export function flattenVoucher(node: XNode): Row[] {
+export function flattenVoucher(node: XNode, syntheticKey: string): Row[] {
   const rows: Row[] = [];
   const voucher = convert(node, { skip: VOUCHER_EXPLODED });
   rows.push({ entity: 'vouchers', record: voucher });
@@ -286,6 +287,10 @@ export function flattenVoucher(node: XNode): Row[] {
   // which Tally tag names never have, so they never collide with the row's own fields.
   const guid = (voucher['guid'] as string | undefined) ?? (voucher['remoteid'] as string | undefined) ?? null;
   const alterid = (voucher['alterid'] as number | undefined) ?? null;
+  // The key that joins a voucher and its lines: its GUID (or REMOTEID), else a stable synthetic key
+  // (the voucher row's file id and ordinal, i.e. its record id without the content hash).
+  const voucher_key = guid ?? syntheticKey;
+  voucher['voucher_key'] = voucher_key;
 
   let ledgerLine = 0;
   let billLine = 0;
@@ -296,19 +301,19 @@ export function flattenVoucher(node: XNode): Row[] {
 
   const ledgerEntry = (e: XNode, source: string, inventoryLine: number | null) => {
     const lineNo = ++ledgerLine;
-    const rec = convert(e, { skip: LEDGER_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_alterid: alterid, line_no: lineNo, source, inventory_line_no: inventoryLine } });
+    const rec = convert(e, { skip: LEDGER_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: lineNo, source, inventory_line_no: inventoryLine } });
     rows.push({ entity: 'voucher_ledger_entries', record: rec });
     const ledgerName = (rec['ledgername'] as string | undefined) ?? null;
     for (const b of childrenNamed(e, 'BILLALLOCATIONS.LIST')) {
-      rows.push({ entity: 'voucher_bill_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_alterid: alterid, line_no: ++billLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
+      rows.push({ entity: 'voucher_bill_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++billLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
     }
     for (const b of childrenNamed(e, 'BANKALLOCATIONS.LIST')) {
-      rows.push({ entity: 'voucher_bank_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_alterid: alterid, line_no: ++bankLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
+      rows.push({ entity: 'voucher_bank_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++bankLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
     }
     const costRow = (cc: XNode, category: string | null, item: string | null) =>
       rows.push({
         entity: 'voucher_cost_centre_allocations',
-        record: convert(cc, { into: { voucher_guid: guid, voucher_alterid: alterid, line_no: ++costLine, ledger_line_no: lineNo, ledger_name: ledgerName, cost_category: category, stock_item_name: item } }),
+        record: convert(cc, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++costLine, ledger_line_no: lineNo, ledger_name: ledgerName, cost_category: category, stock_item_name: item } }),
       });
     for (const cat of childrenNamed(e, 'CATEGORYALLOCATIONS.LIST')) {
       const category = leafText(cat, 'CATEGORY') ?? null;
@@ -334,11 +339,11 @@ export function flattenVoucher(node: XNode): Row[] {
     const source = listName.replace('.LIST', '').toLowerCase();
     for (const e of childrenNamed(node, listName)) {
       const lineNo = ++invLine;
-      const rec = convert(e, { skip: INVENTORY_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_alterid: alterid, line_no: lineNo, source } });
+      const rec = convert(e, { skip: INVENTORY_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: lineNo, source } });
       rows.push({ entity: 'voucher_inventory_entries', record: rec });
       const item = (rec['stockitemname'] as string | undefined) ?? null;
       for (const b of childrenNamed(e, 'BATCHALLOCATIONS.LIST')) {
-        rows.push({ entity: 'voucher_batch_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_alterid: alterid, line_no: ++batchLine, inventory_line_no: lineNo, stock_item_name: item } }) });
+        rows.push({ entity: 'voucher_batch_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++batchLine, inventory_line_no: lineNo, stock_item_name: item } }) });
       }
       for (const a of childrenNamed(e, 'ACCOUNTINGALLOCATIONS.LIST')) ledgerEntry(a, 'inventory_allocation', lineNo);
     }
@@ -349,22 +354,74 @@ export function flattenVoucher(node: XNode): Row[] {
     const category = leafText(cat, 'CATEGORY') ?? null;
     for (const emp of childrenNamed(cat, 'EMPLOYEEENTRY.LIST')) {
       const empLine = ++payLine;
-      const empRec = convert(emp, { skip: PAYHEAD_EXPLODED, into: { voucher_guid: guid, voucher_alterid: alterid, line_no: empLine, row_type: 'employee', employee_line_no: null, cost_category: category } });
+      const empRec = convert(emp, { skip: PAYHEAD_EXPLODED, into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: empLine, row_type: 'employee', employee_line_no: null, cost_category: category } });
       rows.push({ entity: 'voucher_payroll_entries', record: empRec });
       const employee = (empRec['employeename'] as string | undefined) ?? null;
       for (const ph of childrenNamed(emp, 'PAYHEADALLOCATIONS.LIST')) {
         rows.push({
           entity: 'voucher_payroll_entries',
-          record: convert(ph, { into: { voucher_guid: guid, voucher_alterid: alterid, line_no: ++payLine, row_type: 'payhead', employee_line_no: empLine, cost_category: category, employee_name: employee } }),
+          record: convert(ph, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++payLine, row_type: 'payhead', employee_line_no: empLine, cost_category: category, employee_name: employee } }),
         });
       }
     }
   }
   let attLine = 0;
   for (const a of childrenNamed(node, 'ATTENDANCEENTRIES.LIST')) {
-    rows.push({ entity: 'voucher_attendance_entries', record: convert(a, { into: { voucher_guid: guid, voucher_alterid: alterid, line_no: ++attLine } }) });
+    rows.push({ entity: 'voucher_attendance_entries', record: convert(a, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++attLine } }) });
   }
+  rows[0]!.note = { quality: balance(rows) };
   return rows;
+}
+
+/**
+ * Whether a voucher's lines balance (Tally's double entry): its ledger lines, the accounting
+ * allocations of its inventory entries included, sum to zero. An inventory voucher whose entries
+ * carry no accounting allocations balances its ledger lines against the inventory values: ledger
+ * plus inventory sum to zero. Exact decimal arithmetic; a line whose amount is not a number leaves
+ * the answer unknown (null), as does a voucher with no ledger lines.
+ */
+function balance(rows: Row[]): NonNullable<RowNote['quality']> {
+  let ledger = 0;
+  let allocated = false;
+  const amounts: unknown[] = [];
+  const inventory: unknown[] = [];
+  for (const r of rows) {
+    if (r.entity === 'voucher_ledger_entries') {
+      ledger++;
+      if (r.record['source'] === 'inventory_allocation') allocated = true;
+      amounts.push(r.record['amount'] ?? null);
+    } else if (r.entity === 'voucher_inventory_entries') inventory.push(r.record['amount'] ?? null);
+  }
+  if (ledger === 0) return { balanced: null };
+  if (!allocated) amounts.push(...inventory);
+  const sum = sumDecimals(amounts);
+  if (sum === undefined) return { balanced: null };
+  return /^-?0+(\.0+)?$/.test(sum) ? { balanced: true } : { balanced: false, difference: sum };
+}
+
+/** The exact sum of decimal strings (nulls count as zero); undefined when one is not a decimal. */
+export function sumDecimals(values: unknown[]): string | undefined {
+  let scale = 0;
+  for (const v of values) {
+    if (v === null) continue;
+    if (typeof v !== 'string' || !/^-?\d+(\.\d+)?$/.test(v)) return undefined;
+    const i = v.indexOf('.');
+    if (i >= 0) scale = Math.max(scale, v.length - i - 1);
+  }
+  let total = 0n;
+  for (const v of values) {
+    if (v === null) continue;
+    const s = v as string;
+    const neg = s.startsWith('-');
+    const body = neg ? s.slice(1) : s;
+    const [int, frac = ''] = body.split('.');
+    const n = BigInt(int! + frac.padEnd(scale, '0'));
+    total += neg ? -n : n;
+  }
+  const neg = total < 0n;
+  const digits = (neg ? -total : total).toString().padStart(scale + 1, '0');
+  const out = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return neg ? '-' + out : out;
 }
 
 /** A master becomes its entity row, plus child rows for opening bills, closing values, batches, GST rates. */
