@@ -41,6 +41,10 @@ export type ErrorCode =
   | 'E_LIMIT'
   | 'E_READ'
   | 'E_VANISHED'
+  | 'E_LINK_OUTSIDE'
+  | 'E_LINK_DANGLING'
+  | 'E_NAME_ENCODING'
+  | 'E_KEY_UNSAFE'
   | 'E_SINK'
   | 'E_INTERNAL';
 

@@ -57,11 +57,12 @@ function fsLanding(root: string, outside: string, cfg: (extra: Record<string, un
     uri,
     async link(key, to) {
       const p = join(root, ...key.split('/'));
-      if ('inside' in to) symlinkSync(join(root, ...to.inside.split('/')), p);
-      else {
+      mkdirSync(join(p, '..'), { recursive: true });
+      if ('inside' in to) symlinkSync(to.inside === '.' || to.inside === '..' ? to.inside : join(root, ...to.inside.split('/')), p);
+      else if ('outside' in to) {
         writeFileSync(join(outside, to.outside), 'secret\n');
         symlinkSync(join(outside, to.outside), p);
-      }
+      } else symlinkSync(join(root, 'no-such-file'), p);
     },
   };
 }

@@ -197,7 +197,7 @@ describe.skipIf(!HAVE_CORPUS)('the Tally corpus uploaded over SFTP', () => {
 });
 
 describe('SFTP landing', () => {
-  it('lists recursively under the root only: links inside are followed, links that leave are refused, `..` keys are refused', async () => {
+  it('lists recursively under the root only: each real file once (links are not followed), links that leave or dangle are reported, `..` keys are refused', async () => {
     const outside = landing({ 'secret.csv': 'a\r\nsecret\r\n' });
     const root = landing({ 'a.csv': 'x\r\n1\r\n', 'sub/deeper/b.csv': 'x\r\n2\r\n' });
     symlinkSync(join(root, 'sub', 'deeper', 'b.csv'), join(root, 'link-inside.csv'));
@@ -211,11 +211,13 @@ describe('SFTP landing', () => {
     const src = await makeComponent<Source>('source', sourceCfg(root));
     try {
       const keys: string[] = [];
-      for await (const f of src.list()) {
+      const refused: string[] = [];
+      for await (const f of src.list((r) => refused.push(`${r.file.key} ${r.code}`))) {
         keys.push(f.key);
         expect(f.uri).toBe(`sftp://127.0.0.1:${h.port}${root}/${f.key}`);
       }
-      expect(keys.sort()).toEqual(['a.csv', 'dirlink/deeper/b.csv', 'link-inside.csv', 'sub/deeper/b.csv']);
+      expect(keys.sort()).toEqual(['a.csv', 'sub/deeper/b.csv']);
+      expect(refused.sort()).toEqual(['dangling.csv E_LINK_DANGLING', 'escape-dir E_LINK_OUTSIDE', 'escape.csv E_LINK_OUTSIDE', 'passwd.csv E_LINK_OUTSIDE']);
       const read = async (key: string) => {
         const rs = await src.open({ key, uri: '', size: 0, mtimeMs: 0 });
         const parts: Buffer[] = [];

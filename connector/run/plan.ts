@@ -1,6 +1,6 @@
 import type { ResolvedStream } from '../config.js';
 import { ConnectorError, isConnectorError } from '../errors.js';
-import type { RemoteFile, Source } from '../sources/source.js';
+import type { RefusedEntry, RemoteFile, Source } from '../sources/source.js';
 import { backupKind, compileMatcher } from '../sources/match.js';
 import type { FileEntry, StreamState } from '../../state/state-registry.js';
 
@@ -19,6 +19,8 @@ export type PlanAction =
   | 'hold';
 
 export interface PlanItem {
+  /** Why the listing refused the entry (a link leaving the root, a name that is not UTF-8...). */
+  refusal?: { code: string; reason: string };
   stream: ResolvedStream | undefined;
   /** State key of the stream (the reserved `_unmatched` for backups that match no stream). */
   stream_id: string;
@@ -53,8 +55,9 @@ export async function planRun(
   const now = opts.now ?? Date.now();
   const matchers = streams.map((s) => ({ s, m: compileMatcher(s.patterns) }));
   const files: RemoteFile[] = [];
+  const refusals: RefusedEntry[] = [];
   try {
-    for await (const f of source.list()) files.push(f);
+    for await (const f of source.list((r) => refusals.push(r))) files.push(f);
   } catch (e) {
     if (isConnectorError(e)) throw e;
     throw new ConnectorError('E_SOURCE', `listing ${source.rootUri} failed: ${(e as Error).message}`, { cause: e });
@@ -72,6 +75,17 @@ export async function planRun(
   };
 
   const items: PlanItem[] = [];
+  // Entries the listing refused are reported like backups: in their stream, or in `_unmatched`.
+  for (const r of refusals) {
+    const f = r.file;
+    let matched = false;
+    for (const { s, m } of matchers) {
+      if (!m(f.key)) continue;
+      matched = true;
+      items.push(refusedItem(s, s.id, r, (await stateOf(s.id)).files.get(f.key)));
+    }
+    if (!matched) items.push(refusedItem(undefined, UNMATCHED_STREAM, r, (await stateOf(UNMATCHED_STREAM)).files.get(f.key)));
+  }
   for (const f of files) {
     const backup = backupKind(f.key);
     let matched = false;
@@ -87,6 +101,11 @@ export async function planRun(
     }
   }
   return items;
+}
+
+function refusedItem(stream: ResolvedStream | undefined, streamId: string, r: RefusedEntry, prev: FileEntry | undefined): PlanItem {
+  const unchanged = prev?.status === 'refused' && sameHint(r.file, prev);
+  return { stream, stream_id: streamId, file: r.file, action: unchanged ? 'skip' : 'refuse', reason: unchanged ? 'refused before, unchanged' : r.reason, prev, refusal: { code: r.code, reason: r.reason } };
 }
 
 function decide(

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';
 import type { ResolvedStream } from '../config.js';
-import { ConnectorError, EXIT_CODES, describeError, errorMessage, isConnectorError, type ExitCode } from '../errors.js';
+import { ConnectorError, EXIT_CODES, describeError, errorMessage, isConnectorError, type ErrorCode, type ExitCode } from '../errors.js';
 import type { RemoteFile } from '../sources/source.js';
 import { ARCHIVE_MESSAGE, BACKUP_MESSAGE, backupKind } from '../sources/match.js';
 import { checkpointUri, type FileEntry, type StreamState } from '../../state/state-registry.js';
@@ -211,7 +211,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
   });
 
   const fail = async (item: PlanItem, fileId: string, e: ConnectorError, sha256?: string) => {
-    const refused = e.code === 'E_FILE_BACKUP';
+    const refused = e.code === 'E_FILE_BACKUP' || item.refusal !== undefined;
     if (refused) summary.files_refused++;
     else {
       summary.files_failed++;
@@ -412,7 +412,10 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
         break;
       case 'refuse': {
         const kind = backupKind(item.file.key);
-        void queue.add(() => fail(item, fileId, new ConnectorError('E_FILE_BACKUP', kind === 'archive' ? ARCHIVE_MESSAGE : BACKUP_MESSAGE)).catch(() => {}));
+        const e = item.refusal
+          ? new ConnectorError(item.refusal.code as ErrorCode, `${item.refusal.reason}; the entry was not read`)
+          : new ConnectorError('E_FILE_BACKUP', kind === 'archive' ? ARCHIVE_MESSAGE : BACKUP_MESSAGE);
+        void queue.add(() => fail(item, fileId, e).catch(() => {}));
         break;
       }
       case 'verify':

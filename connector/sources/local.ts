@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { isUtf8 } from 'node:buffer';
 import { pathToFileURL } from 'node:url';
 import type { Readable } from 'node:stream';
 import { ConnectorError } from '../errors.js';
 import { isInside } from '../clients/paths.js';
-import type { SourceComponent, RemoteFile, Source } from './source.js';
+import type { RefusalReport, RemoteFile, Source, SourceComponent } from './source.js';
 
 const READ_CHUNK = 1 << 20;
 
@@ -53,40 +54,47 @@ function createLocalSource(cfg: LocalSourceConfig): Source {
     }
   }
 
-  async function* walk(dir: string, real: string): AsyncGenerator<RemoteFile> {
+  async function* walk(dir: string, rel: string, real: string, refused: RefusalReport | undefined): AsyncGenerator<RemoteFile> {
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      // Names as bytes: a name that is not valid UTF-8 is reported, not silently mangled.
+      entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
       if (dir === root) throw new ConnectorError('E_SOURCE', `landing folder ${root} cannot be listed (${(e as NodeJS.ErrnoException).code})`, { cause: e });
       return; // a sub-folder removed while listing
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     for (const ent of entries) {
-      const full = join(dir, ent.name);
-      let isDir = ent.isDirectory();
-      let isFile = ent.isFile();
+      const name = ent.name.toString('utf8');
+      const full = join(dir, name);
+      const key = rel ? `${rel}/${name}` : name;
+      const uri = pathToFileURL(full).href;
+      if (!isUtf8(ent.name)) {
+        const st = await lstat(Buffer.concat([Buffer.from(dir + sep), ent.name])).catch(() => undefined);
+        refused?.({ file: { key, uri, size: st?.size ?? 0, mtimeMs: Math.floor(st?.mtimeMs ?? 0) }, code: 'E_NAME_ENCODING', reason: 'the file name is not valid UTF-8 (rename it in UTF-8)' });
+        continue;
+      }
       if (ent.isSymbolicLink()) {
-        // Follow a link only when its target stays inside the landing root.
-        let target: string;
+        // Links are not followed: a target inside the root is listed on its own; one outside is refused.
+        let target: string | undefined;
         try {
           target = await realpath(full);
         } catch {
-          continue;
+          target = undefined;
         }
-        if (!isInside(real, target)) continue;
-        const st = await stat(target).catch(() => undefined);
-        if (!st) continue;
-        isDir = st.isDirectory();
-        isFile = st.isFile();
+        if (target !== undefined && isInside(real, target)) continue;
+        const st = await lstat(full).catch(() => undefined);
+        const file = { key, uri, size: st?.size ?? 0, mtimeMs: Math.floor(st?.mtimeMs ?? 0) };
+        if (target === undefined) refused?.({ file, code: 'E_LINK_DANGLING', reason: 'a symbolic link whose target does not exist' });
+        else refused?.({ file, code: 'E_LINK_OUTSIDE', reason: 'a symbolic link whose target is outside the landing root' });
+        continue;
       }
-      if (isDir) {
-        yield* walk(full, real);
-      } else if (isFile) {
+      if (ent.isDirectory()) {
+        yield* walk(full, key, real, refused);
+      } else if (ent.isFile()) {
         const st = await stat(full).catch(() => undefined);
         if (!st) continue;
-        const key = relative(root, full).split(sep).join('/');
-        yield { key, uri: pathToFileURL(full).href, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+        yield { key, uri, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
       }
     }
   }
@@ -96,9 +104,9 @@ function createLocalSource(cfg: LocalSourceConfig): Source {
     rootUri,
     settleMs: cfg.settle_seconds * 1000,
     readAttempts: 1,
-    async *list() {
+    async *list(refused?: RefusalReport) {
       const real = await resolveRoot();
-      yield* walk(root, real);
+      yield* walk(root, '', real, refused);
     },
     async open(file: RemoteFile, opts = {}): Promise<Readable> {
       const full = join(root, ...file.key.split('/'));

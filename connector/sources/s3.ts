@@ -2,7 +2,7 @@ import { Readable, addAbortSignal } from 'node:stream';
 import { ConnectorError } from '../errors.js';
 import { createS3Client, s3LocationError, s3ObjectError, listObjects, type S3Connection } from '../clients/s3.js';
 import { unsafeRelativeKey } from '../clients/paths.js';
-import type { SourceComponent, OpenOptions, RemoteFile, Source } from './source.js';
+import type { OpenOptions, RefusalReport, RemoteFile, Source, SourceComponent } from './source.js';
 
 export interface S3SourceConfig extends S3Connection {
   type: 's3';
@@ -36,24 +36,25 @@ export const s3Source: SourceComponent<S3SourceConfig> = {
       rootUri,
       settleMs: cfg.settle_seconds * 1000,
       readAttempts: cfg.max_attempts,
-      async *list(): AsyncGenerator<RemoteFile> {
+      async *list(refused?: RefusalReport): AsyncGenerator<RemoteFile> {
         let pages = 0;
         for await (const o of listObjects(s, cfg.bucket, prefix, { pageSize: cfg.page_size, onError: (e, page) => s3LocationError(e, loc, page === 0 ? 'listing' : `listing page ${page + 1} of`) })) {
           if (!o.Key!.startsWith(prefix)) continue;
           const key = o.Key!.slice(prefix.length);
           if (key.endsWith('/')) continue; // a "folder" marker made by consoles, not a file
-          if (unsafeRelativeKey(key)) {
-            ctx.log.warn({ event: 'key_refused', source: 's3' }, 'a key with `..`, `.` or empty path segments was refused (it could be read as leaving the prefix)');
-            continue;
-          }
-          pages++;
-          yield {
+          const file: RemoteFile = {
             key,
             uri: `${rootUri}${key}`,
             size: o.Size ?? 0,
             mtimeMs: o.LastModified ? o.LastModified.getTime() : 0,
             ...(o.ETag ? { etag: o.ETag } : {}),
           };
+          if (unsafeRelativeKey(key)) {
+            refused?.({ file, code: 'E_KEY_UNSAFE', reason: 'a key with `..`, `.` or empty path segments (it could be read as leaving the prefix)' });
+            continue;
+          }
+          pages++;
+          yield file;
         }
         ctx.log.debug({ event: 'listed', source: 's3', objects: pages }, 'listed the landing');
       },

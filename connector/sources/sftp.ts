@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { isInside, unsafeRelativeKey } from '../clients/paths.js';
 import { SFTP_PATH_FIELDS, createSftpConnector, onSession, sftpAuthProblem, type SftpConnection, type SftpSession } from '../clients/sftp.js';
 import type { RuntimeDeps } from '../component.js';
-import type { SourceComponent, OpenOptions, RemoteFile, Source } from './source.js';
+import type { OpenOptions, RefusalReport, RemoteFile, Source, SourceComponent } from './source.js';
 
 export interface SftpSourceConfig extends SftpConnection {
   type: 'sftp';
@@ -100,15 +100,18 @@ function createSftpSource(cfg: SftpSourceConfig, log: Logger, env: NodeJS.Proces
     return isInside(root, real, '/') ? real : '';
   }
 
-  /** `dir` is always a real path (the root and link targets are resolved), so `ancestors` detects loops. */
-  async function* walk(s: SftpSession, root: string, dir: string, relDir: string, ancestors: Set<string>): AsyncGenerator<RemoteFile> {
+  /**
+   * Every file under `dir`. Links are not followed: a target inside the root is listed on its own
+   * (each real file once; no loops), one outside it, or none, is refused and reported.
+   */
+  async function* walk(s: SftpSession, root: string, dir: string, relDir: string, refused: RefusalReport | undefined): AsyncGenerator<RemoteFile> {
     let entries;
     try {
       entries = await onSession(s, s.client.list(dir));
     } catch (e) {
       if (relDir === '') throw rootError(e);
       if (!s.alive) throw droppedWhileListing(s, e);
-      log.warn({ event: 'folder_unreadable', source: 'sftp', err: errorMessage(e) }, 'a sub-folder of the landing cannot be listed; skipped');
+      log.warn({ event: 'folder_unreadable', source: 'sftp' , err: errorMessage(e) }, 'a sub-folder of the landing cannot be listed; skipped');
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -116,14 +119,16 @@ function createSftpSource(cfg: SftpSourceConfig, log: Logger, env: NodeJS.Proces
       if (ent.name === '.' || ent.name === '..' || ent.name.includes('/')) continue;
       const full = posix.join(dir, ent.name);
       const key = relDir ? `${relDir}/${ent.name}` : ent.name;
-      if (unsafeRelativeKey(key)) {
-        log.warn({ event: 'name_refused', source: 'sftp' }, 'a file name with a backslash or NUL was refused');
+      const file: RemoteFile = { key, uri: uriOf(key), size: ent.size, mtimeMs: ent.modifyTime };
+      if (ent.name.includes('\ufffd')) {
+        refused?.({ file, code: 'E_NAME_ENCODING', reason: 'the file name is not valid UTF-8 as the server sent it (rename it in UTF-8)' });
         continue;
       }
-      let type: string = ent.type;
-      let size = ent.size;
-      let mtimeMs = ent.modifyTime;
-      if (type === 'l') {
+      if (unsafeRelativeKey(key)) {
+        refused?.({ file, code: 'E_KEY_UNSAFE', reason: 'a file name with a backslash or NUL' });
+        continue;
+      }
+      if (ent.type === 'l') {
         let target: string | undefined;
         try {
           target = await resolveInside(s, root, full);
@@ -131,32 +136,21 @@ function createSftpSource(cfg: SftpSourceConfig, log: Logger, env: NodeJS.Proces
           if (!s.alive) throw droppedWhileListing(s, e);
           target = undefined;
         }
-        if (target === undefined) continue; // dangling link
-        if (target === '') {
-          log.warn({ event: 'link_refused', source: 'sftp' }, 'a symbolic link that leaves the landing root was refused');
-          continue;
+        if (target) {
+          // Inside the root: listed on its own, if it exists (the server resolves a dangling link too).
+          const exists = await onSession(s, s.client.exists(target)).catch((e) => {
+            if (!s.alive) throw droppedWhileListing(s, e);
+            return false;
+          });
+          if (exists) continue;
+          target = undefined;
         }
-        try {
-          const st = await onSession(s, s.client.stat(target));
-          type = st.isDirectory ? 'd' : st.isFile ? '-' : '?';
-          size = st.size;
-          mtimeMs = st.modifyTime;
-        } catch (e) {
-          // A session that died must fail the listing: skipping here would silently lose files.
-          if (!s.alive) throw droppedWhileListing(s, e);
-          continue;
-        }
-        if (type === 'd') {
-          if (ancestors.has(target)) continue; // a link back up the tree: a loop
-          yield* walk(s, root, target, key, new Set(ancestors).add(target));
-          continue;
-        }
+        if (target === undefined) refused?.({ file, code: 'E_LINK_DANGLING', reason: 'a symbolic link whose target does not exist' });
+        else refused?.({ file, code: 'E_LINK_OUTSIDE', reason: 'a symbolic link whose target is outside the landing root' });
+        continue;
       }
-      if (type === 'd') {
-        yield* walk(s, root, full, key, new Set(ancestors).add(full));
-      } else if (type === '-') {
-        yield { key, uri: uriOf(key), size, mtimeMs };
-      }
+      if (ent.type === 'd') yield* walk(s, root, full, key, refused);
+      else if (ent.type === '-') yield file;
     }
   }
 
@@ -182,9 +176,9 @@ function createSftpSource(cfg: SftpSourceConfig, log: Logger, env: NodeJS.Proces
     rootUri,
     settleMs: cfg.settle_seconds * 1000,
     readAttempts: cfg.max_attempts,
-    async *list(): AsyncGenerator<RemoteFile> {
+    async *list(refused?: RefusalReport): AsyncGenerator<RemoteFile> {
       const { s, root } = await session();
-      yield* walk(s, root, root, '', new Set([root]));
+      yield* walk(s, root, root, '', refused);
     },
     async open(file: RemoteFile, opts: OpenOptions = {}): Promise<Readable> {
       if (unsafeRelativeKey(file.key)) {

@@ -14,6 +14,19 @@ export interface RemoteFile {
   etag?: string;
 }
 
+/**
+ * An entry of the landing that the listing will not hand over as a file, reported so that it
+ * appears in the run summary (as refused) instead of vanishing: a symbolic link whose target leaves
+ * the root or does not exist, a name that is not valid UTF-8, a key that could leave the prefix.
+ */
+export interface RefusedEntry {
+  file: RemoteFile;
+  code: 'E_LINK_OUTSIDE' | 'E_LINK_DANGLING' | 'E_NAME_ENCODING' | 'E_KEY_UNSAFE';
+  reason: string;
+}
+
+export type RefusalReport = (r: RefusedEntry) => void;
+
 export interface OpenOptions {
   /** Abort the read (stops the transfer). */
   signal?: AbortSignal;
@@ -29,8 +42,12 @@ export interface Source {
   readonly kind: 'local' | 's3' | 'sftp';
   /** The landing root as a URI, for messages. */
   readonly rootUri: string;
-  /** Every file under the root, in no particular order. */
-  list(): AsyncIterable<RemoteFile>;
+  /**
+   * Every file under the root, in no particular order, each real file once: symbolic links are not
+   * followed (a link inside the root points at something listed anyway; one that leaves it is
+   * refused), so link loops cannot happen. What is refused goes to `refused`.
+   */
+  list(refused?: RefusalReport): AsyncIterable<RemoteFile>;
   /** Stream the raw bytes of a file. */
   open(file: RemoteFile, opts?: OpenOptions): Promise<Readable>;
   /** Files younger than this are still being written and are left for the next run. */

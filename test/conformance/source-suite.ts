@@ -15,8 +15,11 @@ export interface SourceLanding {
   remove(key: string): Promise<void>;
   /** The URI the source must give `key`. */
   uri(key: string): string;
-  /** Symbolic links, where the backend has them: `key` → a file inside the landing, or one outside it. */
-  link?(key: string, to: { inside: string } | { outside: string }): Promise<void>;
+  /**
+   * Symbolic links, where the backend has them: `key` → a path inside the landing (`.` and `..`
+   * make loops), a file outside it, or nothing.
+   */
+  link?(key: string, to: { inside: string } | { outside: string } | { nowhere: true }): Promise<void>;
 }
 
 export interface SourceBackend {
@@ -122,16 +125,27 @@ export function describeSource(backend: SourceBackend): void {
     });
 
     if (backend.links) {
-      it('follows links that stay inside the root; never lists or reads through links that leave it', async () => {
+      it('lists each real file once: links are not followed (no loops); links that leave the root or point nowhere are reported as refused', async () => {
         const l = await backend.landing();
         expect(l.link, 'a backend with links provides link()').toBeDefined();
         await l.put('real/r.csv', 'inside\n');
+        await l.put('sub/s.csv', 's\n');
         await l.link!('inside.csv', { inside: 'real/r.csv' });
+        await l.link!('dirlink', { inside: 'real' });
+        await l.link!('self', { inside: '.' });
+        await l.link!('sub/up', { inside: '..' });
         await l.link!('escape.csv', { outside: 'secret.csv' });
+        await l.link!('dangling.csv', { nowhere: true });
         await withSource(l.config(), async (src) => {
-          const got = await list(src);
-          expect(got.map((f) => f.key)).toEqual(['inside.csv', 'real/r.csv']);
-          expect((await read(src, got[0]!)).toString()).toBe('inside\n');
+          const refused: Array<[string, string]> = [];
+          const got: RemoteFile[] = [];
+          for await (const f of src.list((r) => refused.push([r.file.key, r.code]))) got.push(f);
+          expect(got.map((f) => f.key).sort()).toEqual(['real/r.csv', 'sub/s.csv']);
+          expect(refused.sort()).toEqual([
+            ['dangling.csv', 'E_LINK_DANGLING'],
+            ['escape.csv', 'E_LINK_OUTSIDE'],
+          ]);
+          // A key through a link that leaves the root is never read (from state or --only).
           await expect(read(src, { key: 'escape.csv', uri: '', size: 0, mtimeMs: 0 })).rejects.toMatchObject({ code: 'E_READ' });
         });
       });
