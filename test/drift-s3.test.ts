@@ -22,7 +22,7 @@ describe('drift with the registries in S3', () => {
 connector_id: c1
 source: { type: local, path: ${join(dir, 'landing')} }
 streams:
-  - { id: s.csv, pattern: "*.csv" }
+  - { id: s.csv, pattern: "*.csv", entity: qty }
 state: ${store('state')}
 schema_registry: ${store('schemas')}
 sink: { type: ndjson, path: ${join(dir, 'out')} }

@@ -169,7 +169,17 @@ describe('CSV', () => {
     expect(csvEntity('x/trn_voucher_2025-09-30.csv.gz', [])).toBe('trn_voucher');
     expect(csvEntity('x/trn_inventory_accounting.csv', [])).toBe('trn_inventory_accounting');
     expect(csvEntity('export.csv', ['guid', 'ledger', 'amount', 'amount_forex', 'currency'])).toBe('trn_accounting');
-    expect(csvEntity('Sales Register 2025-09.csv', ['a'])).toBe('sales_register');
+    expect(csvEntity('Sales Register 2025-09.csv', ['a'], true)).toBe('sales_register');
+  });
+
+  it('names an unknown table after its header, never after the file name unless clear names are on', () => {
+    const header = ['id', 'when', 'amt'];
+    const name = csvEntity('acme_customer_pan_abcde1234f.csv', header);
+    expect(name).toMatch(/^csv_[0-9a-f]{8}$/);
+    expect(name).not.toMatch(/acme|pan|abcde/);
+    expect(csvEntity('other-name.csv', header)).toBe(name); // the same table under any file name
+    expect(csvEntity('x.csv', ['id', 'when'])).not.toBe(name);
+    expect(csvEntity('acme_customer_pan_abcde1234f.csv', header, true)).toBe('acme_customer_pan_abcde1234f');
   });
 });
 

@@ -196,6 +196,13 @@ describe('run over a local landing', () => {
     expect(JSON.stringify(r.summary)).not.toContain('secret-customer-name');
     expect(r.stderr).not.toContain('secret-customer-name');
     expect(r.summary.files[0].file_id).toMatch(/^f[0-9a-f]{23}$/);
+    // The state commands show file ids, not paths.
+    const all = await cli(['state', 'show', '--config', cfg, '--stream', 'file.local.tally.xml']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).not.toContain('secret-customer-name');
+    expect(JSON.parse(all.stdout).files[0].path).toBe(`(hidden: ${r.summary.files[0].file_id})`);
+    const one = await cli(['state', 'show', '--config', cfg, '--stream', 'file.local.tally.xml', '--path', 'secret-customer-name.xml']);
+    expect(one.stdout).not.toContain('secret-customer-name');
   });
 
   it('derives file ids with a keyed hash when privacy.hash_key_env names a secret', async () => {

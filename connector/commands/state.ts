@@ -1,12 +1,14 @@
 import { ConnectorError, EXIT_CODES } from '../errors.js';
 import { silentLogger } from '../log.js';
 import { createRuntime } from '../run/runtime.js';
+import type { FileEntry } from '../../state/types.js';
 import { parse, requireConfig, subcommand, type CliIO, type Command } from './_shared.js';
 
 const HELP = `Usage: tally-connector state <ls|show|forget> --config FILE [options]
 
   ls      --config FILE                           streams with their files by status and last checkpoint
-  show    --config FILE --stream ID [--path P]    the state documents of a stream (or one file), as JSON
+  show    --config FILE --stream ID [--path P]    the state documents of a stream (or one file), as JSON;
+                                                  paths are hidden (file ids shown) unless privacy.clear_names
   forget  --config FILE --stream ID --path P      drop one file's entry so the next run reads it again
                                                   (how an operator retries a failed or refused file)
 
@@ -33,6 +35,9 @@ async function state(args: string[], io: CliIO): Promise<number> {
   }
   const config = requireConfig('state', values);
   const rt = await createRuntime(config, silentLogger, io.env, io.deps);
+  const clear = config.privacy.clear_names;
+  /** A file's entry as shown: its path and URI only with clear names (they can carry identifiers). */
+  const shown = (e: FileEntry): FileEntry => (clear ? e : { ...e, path: `(hidden: ${e.file_id})`, uri: `(hidden: ${e.file_id})` });
   try {
     switch (sub) {
       case 'ls': {
@@ -54,11 +59,12 @@ async function state(args: string[], io: CliIO): Promise<number> {
             io.stderr.write(`no state for ${values.path} in stream ${values.stream}\n`);
             return EXIT_CODES.CONFIG;
           }
-          io.stdout.write(JSON.stringify(e, null, 2) + '\n');
+          io.stdout.write(JSON.stringify(shown(e), null, 2) + '\n');
           return EXIT_CODES.OK;
         }
         const st = await rt.state.loadStream(values.stream);
-        io.stdout.write(JSON.stringify({ stream: st.doc ?? null, files: [...st.files.values()] }, null, 2) + '\n');
+        const doc = st.doc && !clear ? { ...st.doc, last_checkpoint: st.doc.last_checkpoint ? '(hidden; privacy.clear_names is off)' : null } : (st.doc ?? null);
+        io.stdout.write(JSON.stringify({ stream: doc, files: [...st.files.values()].map(shown) }, null, 2) + '\n');
         return EXIT_CODES.OK;
       }
       case 'forget': {

@@ -1,3 +1,5 @@
+import { sha256Hex } from '../hashing.js';
+
 /**
  * Entity of a CSV file. tally-database-loader writes `<table>.csv` (mst_*, trn_*); a dated copy such
  * as `trn_voucher_2025-09-30.csv` is the same table. Otherwise the header is compared with the
@@ -34,7 +36,14 @@ export const LOADER_TABLES: Record<string, string[]> = {
 
 const TABLES_LONGEST_FIRST = Object.keys(LOADER_TABLES).sort((a, b) => b.length - a.length);
 
-export function csvEntity(key: string, header: string[]): string {
+/**
+ * The entity of a CSV file: a known loader table (by its file name, which then carries nothing but
+ * the table's name, or by its header); otherwise a name derived from the header. The file name
+ * itself is used only with `clearNames`: file names carry customer identifiers
+ * (`acme_customer_pan_abcde1234f.csv`), and the entity is in every envelope, dead letter, log line
+ * and registry key.
+ */
+export function csvEntity(key: string, header: string[], clearNames = false): string {
   const base = (key.split('/').pop() ?? key).replace(/\.gz$/i, '').replace(/\.[^.]*$/, '').toLowerCase();
   for (const t of TABLES_LONGEST_FIRST) {
     if (base === t || (base.startsWith(t) && /^[^a-z0-9]/.test(base.slice(t.length)) && !/^_[a-z]/.test(base.slice(t.length)))) return t;
@@ -53,6 +62,7 @@ export function csvEntity(key: string, header: string[]): string {
     }
   }
   if (best && bestScore >= 0.8) return best;
+  if (!clearNames) return 'csv_' + sha256Hex(header.join('\0')).slice(0, 8);
   const cleaned = base
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/(_?(\d{4}_?\d{2}_?\d{2}|\d{8}|\d{6}|\d+))+$/g, '')

@@ -157,7 +157,7 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
   let pipeline: FilePipeline | undefined;
   try {
     pipeline = new FilePipeline(
-      { format, key: file.key, ...(stream.entity ? { entity: stream.entity } : {}), delimiter: stream.csv.delimiter, limits, origin: { ...origin, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }, versions: ctx.versions },
+      { format, key: file.key, ...(stream.entity ? { entity: stream.entity } : {}), clearNames: config.privacy.clear_names, delimiter: stream.csv.delimiter, limits, origin: { ...origin, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }, versions: ctx.versions },
       head,
       {
         bytes: (chunk) => output.write(chunk),

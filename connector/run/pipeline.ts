@@ -21,6 +21,8 @@ export interface PipelineSpec {
   key: string;
   /** The stream's CSV entity override and delimiter. */
   entity?: string;
+  /** A CSV's entity may be named after its file (privacy.clear_names). */
+  clearNames: boolean;
   delimiter: string;
   limits: Limits;
   /** What every envelope says about where it came from. */
@@ -81,7 +83,7 @@ export class FilePipeline {
             delimiter: spec.delimiter.charCodeAt(0),
             maxRowBytes: limits.max_row_bytes,
             maxFields: limits.max_fields,
-            entityFor: (header) => (this.entity = spec.entity ?? csvEntity(spec.key, header)),
+            entityFor: (header) => (this.entity = spec.entity ?? csvEntity(spec.key, header, spec.clearNames)),
           })
         : new TallyXmlReader(rows, limits, spec.origin.file_id);
   }
