@@ -97,6 +97,12 @@ export function buildConfigSchema(): Record<string, unknown> {
         default: {},
         properties: {
           progress_interval_ms: { type: 'integer', minimum: 100, default: 5000, description: 'How often a long file logs its progress.' },
+          stale_after_minutes: {
+            type: 'integer',
+            minimum: 1,
+            default: 360,
+            description: 'Longer than any run takes. Temp files (staged outputs, half-written registry documents) of a run that is gone are removed by the next run: at once when their maker ran on this host and has exited, else once they are older than this.',
+          },
           fail_fast: { type: 'boolean', default: false, description: 'Stop the run at the first failed file instead of going on with the others.' },
         },
       },

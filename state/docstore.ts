@@ -14,6 +14,8 @@ export interface DocStore {
   /** Documents under `prefix`, read with bounded concurrency. */
   getAll<T = unknown>(prefix: string): Promise<Array<[string, T]>>;
   delete(key: string): Promise<void>;
+  /** Remove what killed runs left behind (half-written documents), where a backend can have any. */
+  sweep?(maxAgeMs: number): Promise<{ files: number; bytes: number }>;
   close(): Promise<void>;
 }
 

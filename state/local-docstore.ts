@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { checkKey, readAll, type DocStore } from './docstore.js';
+import { ownerTag, sweep } from './debris.js';
 
 /** Local folder backend: one `<key>.json` file per document, owner-only permissions, temp + fsync + rename. */
 export function createLocalDocStore(root: string): DocStore {
@@ -34,6 +34,10 @@ export function createLocalDocStore(root: string): DocStore {
     async delete(key: string): Promise<void> {
       await rm(pathOf(key), { force: true });
     },
+    async sweep(maxAgeMs: number) {
+      // Half-written documents of killed runs: hidden temp files anywhere under the root.
+      return sweep(root, /^\..*\.tmp$/, maxAgeMs, true);
+    },
     async close() {},
   };
   return store;
@@ -63,7 +67,7 @@ async function writeFileAtomic(path: string, data: string | Buffer): Promise<voi
     await mkdir(dir, { recursive: true, mode: 0o700 });
     madeDirs.add(dir);
   }
-  const tmp = join(dir, `.${path.slice(dir.length + 1)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dir, `.${path.slice(dir.length + 1)}.${ownerTag()}.tmp`);
   let fh;
   try {
     fh = await open(tmp, 'w', 0o600);

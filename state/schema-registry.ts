@@ -83,6 +83,19 @@ export class SchemaRegistry {
     return doc;
   }
 
+  /**
+   * A stream is established once a run over it completed: until then, its entities are registered
+   * silently (a stream's first load meets all of them at once, which is not drift), also by the
+   * run after one that was killed midway.
+   */
+  async isEstablished(streamId: string): Promise<boolean> {
+    return (await this.store.get(`${this.tenantId}/streams/${streamId}/established`)) !== undefined;
+  }
+
+  async establish(streamId: string, runId: string): Promise<void> {
+    await this.store.put(`${this.tenantId}/streams/${streamId}/established`, { stream_id: streamId, run_id: runId, established_at: new Date().toISOString() });
+  }
+
   async putAlert(alert: DriftAlert): Promise<void> {
     await this.store.put(`${this.tenantId}/alerts/${alert.id}`, alert);
   }

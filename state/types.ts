@@ -7,7 +7,12 @@
 // ---------------------------------------------------------------------------------------------
 // State registry
 
-export type FileStatus = 'committed' | 'failed' | 'quarantined' | 'refused';
+/**
+ * `delivering`: the file's output was about to be made visible when the entry was written; if a
+ * run stops before `committed`, the next one delivers the same generation again under the same
+ * output name (`output_date`), overwriting instead of adding a copy.
+ */
+export type FileStatus = 'committed' | 'failed' | 'quarantined' | 'refused' | 'delivering';
 
 export interface FileVersionHint {
   size: number;
@@ -33,6 +38,8 @@ export interface FileEntry {
   format?: string;
   encoding?: string;
   output?: { uri: string; dead_letter_uri?: string };
+  /** The date partition of the file's output, decided on the first delivery attempt of a generation. */
+  output_date?: string;
   run_id: string;
   /** When this status was recorded. */
   at: string;

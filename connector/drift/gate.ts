@@ -50,6 +50,8 @@ export interface DriftGate {
   registeredVersions(streamId: string): Record<string, number>;
   decide(stream: ResolvedStream, file: InferredFile, mode: 'run' | 'read'): Promise<DriftDecision>;
   holdStatus(streamId: string, entry: FileEntry): 'hold' | 'release' | 'rejected';
+  /** After a run over the streams completed: streams in their first load become established. */
+  establish(streamIds: string[]): Promise<void>;
 }
 
 interface EntityVerdict {
@@ -120,11 +122,20 @@ export function createDriftGate(opts: DriftGateOptions): DriftGate {
       for (const a of await registry.alerts()) alerts.set(a.id, a);
       await Promise.all(
         streams.map(async (s) => {
-          const e = await registry.entities(s.id);
+          const [e, established] = await Promise.all([registry.entities(s.id), registry.isEstablished(s.id)]);
           entities.set(s.id, e);
-          if (e.size === 0) newStreams.add(s.id);
+          // Not yet established: no earlier run completed (a first run that was killed counts as none).
+          if (e.size === 0 || !established) newStreams.add(s.id);
         }),
       );
+    },
+
+    async establish(streamIds) {
+      for (const id of streamIds) {
+        if (!newStreams.has(id)) continue;
+        await registry.establish(id, opts.runId);
+        newStreams.delete(id);
+      }
     },
 
     registeredVersions(streamId) {
@@ -196,35 +207,34 @@ export function createDriftGate(opts: DriftGateOptions): DriftGate {
           } satisfies DriftAlert;
         });
 
-        // Versions the envelopes end up with; registrations happen here (run mode) so they are known.
+        // What to register, decided first; the alerts are written before any version, so that a run
+        // stopped in between raises them again (their ids are the file's and the base version's)
+        // instead of leaving a version no alert explains.
         const versions: Record<string, number> = {};
-        const register = async (v: EntityVerdict, reason: SchemaVersion['reason'], alertId?: string): Promise<number> => {
-          const next = (v.base?.version ?? 0) + 1;
-          if (mode === 'read') return next;
-          const doc = await registry.register(stream.id, v.entity, v.proposed, { reason, run_id: opts.runId, file_id: file.file_id, ...(alertId ? { alert_id: alertId } : {}) });
-          registered.set(v.entity, doc);
-          return doc.version;
-        };
-
+        const registrations: Array<{ v: EntityVerdict; reason: SchemaVersion['reason']; alert: DriftAlert | undefined }> = [];
         if (!policy?.withholds) {
           for (const v of verdicts) {
             const alert = newAlerts.find((a) => a.entity === v.entity);
+            const next = (v.base?.version ?? 0) + 1;
             switch (v.kind) {
               case 'first':
-                versions[v.entity] = await register(v, 'first_file');
+                registrations.push({ v, reason: 'first_file', alert: undefined });
+                versions[v.entity] = next;
                 break;
               case 'same':
                 versions[v.entity] = v.base!.version;
                 break;
               case 'entity_added':
                 // A new entity has nothing to be checked against: its first version is registered whatever the policy.
-                versions[v.entity] = await register(v, policy!.registersChange ? 'evolve' : 'first_file', alert?.id);
-                if (alert && policy!.registersChange) alert.resolved_version = versions[v.entity];
+                registrations.push({ v, reason: policy!.registersChange ? 'evolve' : 'first_file', alert });
+                versions[v.entity] = next;
+                if (alert && policy!.registersChange) alert.resolved_version = next;
                 break;
               case 'schema_changed':
                 if (policy!.registersChange) {
-                  versions[v.entity] = await register(v, 'evolve', alert?.id);
-                  if (alert) alert.resolved_version = versions[v.entity];
+                  registrations.push({ v, reason: 'evolve', alert });
+                  versions[v.entity] = next;
+                  if (alert) alert.resolved_version = next;
                 } else versions[v.entity] = v.base!.version; // keep the version; rows that do not fit may be diverted below
                 break;
             }
@@ -239,6 +249,20 @@ export function createDriftGate(opts: DriftGateOptions): DriftGate {
             { event: 'drift_alert', alert_id: a.id, stream_id: a.stream_id, entity: a.entity, severity: a.severity, action: a.action, status: a.status, file_id: a.file.file_id, changes: a.changes.length, base_version: a.base_version },
             a.message,
           );
+        }
+
+        if (mode === 'run') {
+          for (const { v, reason, alert } of registrations) {
+            const doc = await registry.register(stream.id, v.entity, v.proposed, { reason, run_id: opts.runId, file_id: file.file_id, ...(alert ? { alert_id: alert.id } : {}) });
+            registered.set(v.entity, doc);
+            if (doc.version !== versions[v.entity]) {
+              versions[v.entity] = doc.version;
+              if (alert?.resolved_version !== undefined) {
+                alert.resolved_version = doc.version;
+                await registry.putAlert(alert);
+              }
+            }
+          }
         }
 
         if (policy?.withholds) {

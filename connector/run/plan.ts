@@ -139,6 +139,9 @@ function decide(
     case 'refused':
       if (unchanged) return item('skip', 'refused before, unchanged');
       return item('process', 'refused before, changed since');
+    case 'delivering':
+      // The output was being made visible when a run stopped: read again, delivered under the same name.
+      return item('process', 'delivered before its checkpoint was committed (the run stopped): delivering it again under the same name');
     case 'quarantined': {
       const v = isHeld?.(streamId, prev) ?? 'hold';
       if (v === 'release') return item('process', 'drift alert accepted: ingesting with the new schema');

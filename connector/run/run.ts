@@ -4,6 +4,7 @@ import type { ResolvedStream } from '../config.js';
 import { ConnectorError, EXIT_CODES, describeError, errorMessage, isConnectorError, type ErrorCode, type ExitCode } from '../errors.js';
 import type { RemoteFile } from '../sources/source.js';
 import { ARCHIVE_MESSAGE, BACKUP_MESSAGE, backupKind } from '../sources/match.js';
+import type { Sink } from '../sinks/sink.js';
 import { checkpointUri, type FileEntry, type StreamState } from '../../state/state-registry.js';
 import { ingestFile, toReadError, type Delivery, type PreparedFile } from './ingest-file.js';
 import { planRun, type PlanItem } from './plan.js';
@@ -50,6 +51,8 @@ export interface RunSummary {
   duration_ms: number;
   /** Peak resident memory of this process so far, in bytes. */
   max_rss_bytes: number;
+  /** Temp files of earlier runs that are gone (killed), removed at the start of this one. */
+  debris_removed: { files: number; bytes: number };
   started_at: string;
   streams: Record<string, { files_processed: number; rows_emitted: number; rows_rejected: number; files_failed: number; vouchers_unbalanced: number }>;
   /** Per-file outcomes that need attention (failed, refused, quarantined, pending), at most 200. */
@@ -85,6 +88,22 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /**
+ * Remove what killed runs left behind: staged outputs in the sinks' staging places, half-written
+ * documents in the registries (state/debris.ts decides what is stale). Never fails the run.
+ */
+async function sweepDebris(rt: Runtime, sinks: Array<Sink | undefined>, summary: RunSummary): Promise<void> {
+  const maxAge = rt.config.run.stale_after_minutes * 60_000;
+  const tasks = [...sinks.map((s) => s?.sweep?.(maxAge)), rt.state.store.sweep?.(maxAge), rt.schemaStore.sweep?.(maxAge)];
+  for (const r of await Promise.allSettled(tasks)) {
+    if (r.status === 'fulfilled' && r.value) {
+      summary.debris_removed.files += r.value.files;
+      summary.debris_removed.bytes += r.value.bytes;
+    } else if (r.status === 'rejected') rt.log.warn({ event: 'debris_sweep_failed', err: errorMessage(r.reason) }, 'temp files of earlier runs could not be removed');
+  }
+  if (summary.debris_removed.files) rt.log.info({ event: 'debris_removed', ...summary.debris_removed }, 'removed temp files that runs which are gone left behind');
+}
+
+/**
  * `run`: plan, ingest with bounded concurrency, deliver to the sink, commit checkpoints.
  * `read`: the same without writing state: checkpoints, drift alerts and dead letters are messages.
  */
@@ -115,6 +134,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     drift_alerts: 0,
     duration_ms: 0,
     max_rss_bytes: 0,
+    debris_removed: { files: 0, bytes: 0 },
     started_at: startedAt,
     streams: {},
     files: [],
@@ -135,6 +155,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     // A sink that cannot work (a bad endpoint) stops the run before anything is read.
     await sink.ready?.();
     await deadLetter?.ready?.();
+    if (opts.mode === 'run') await sweepDebris(rt, [sink, deadLetter], summary);
     try {
       await drift.init(config.streams);
     } catch (e) {
@@ -246,7 +267,8 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
             sink,
             deadLetterSink: deadLetter,
             runId: rt.runId,
-            runDate,
+            // A generation whose delivery was cut short keeps the partition it was first delivered to.
+            runDate: item.prev?.status === 'delivering' && item.prev.output_date ? item.prev.output_date : runDate,
             fileId,
             log,
             versions: drift.registeredVersions(stream.id),
@@ -309,6 +331,10 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       return;
     }
 
+    // The intent first: a run that stops between delivery and checkpoint leaves `delivering`, and
+    // the next run delivers under the same name (overwriting) instead of a second copy.
+    const outputDate = item.prev?.status === 'delivering' && item.prev.output_date ? item.prev.output_date : runDate;
+    await recordState(item.stream_id, { ...baseEntry(item, fileId), status: 'delivering', sha256: prepared.sha256, rows: prepared.rows, output_date: outputDate });
     let out: Delivery;
     try {
       out = await prepared.deliver(decision);
@@ -326,10 +352,11 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     ss.rows_rejected += out.rows_rejected;
     ss.vouchers_unbalanced += prepared.unbalanced;
     const now = new Date().toISOString();
-    const supersedes =
-      item.prev?.status === 'committed' && item.prev.sha256 && item.prev.sha256 !== prepared.sha256
-        ? [{ sha256: item.prev.sha256, ...(item.prev.committed_at ? { committed_at: item.prev.committed_at } : {}), ...(item.prev.rows !== undefined ? { rows: item.prev.rows } : {}) }, ...(item.prev.supersedes ?? [])].slice(0, 20)
-        : (item.prev?.supersedes ?? []);
+    // The generation last committed at this path (the previous entry, or the one a failed, held or
+    // interrupted generation kept as last_committed) is superseded when the bytes differ.
+    const prev = item.prev;
+    const lastCommitted = prev?.status === 'committed' && prev.sha256 ? { sha256: prev.sha256, ...(prev.committed_at ? { committed_at: prev.committed_at } : {}), ...(prev.rows !== undefined ? { rows: prev.rows } : {}) } : prev?.last_committed;
+    const supersedes = lastCommitted && lastCommitted.sha256 !== prepared.sha256 && prev?.supersedes?.[0]?.sha256 !== lastCommitted.sha256 ? [lastCommitted, ...(prev?.supersedes ?? [])].slice(0, 20) : (prev?.supersedes ?? []);
     const entry: FileEntry = {
       ...baseEntry(item, fileId),
       status: 'committed',
@@ -341,6 +368,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       format: prepared.format,
       encoding: prepared.encoding,
       output: { uri: out.uri, ...(out.dead_letter_uri ? { dead_letter_uri: out.dead_letter_uri } : {}) },
+      output_date: outputDate,
       committed_at: now,
       ...(supersedes.length ? { supersedes } : {}),
     };
@@ -436,6 +464,14 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     await deadLetter?.close().catch(() => {});
   }
 
+  // A run that completed establishes the streams it loaded first: later new entities are drift.
+  if (opts.mode === 'run' && !stateFailed && !driftFailed && !opts.signal?.aborted) {
+    try {
+      await drift.establish(config.streams.map((s) => s.id));
+    } catch (e) {
+      log.warn({ event: 'establish_failed', err: errorMessage(e) }, 'the schema registry could not record that the streams are established');
+    }
+  }
   summary.duration_ms = Date.now() - started;
   summary.max_rss_bytes = process.resourceUsage().maxRSS * 1024;
   if (stateFailed) {

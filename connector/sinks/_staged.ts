@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { ConnectorError } from '../errors.js';
+import { ownerTag } from '../../state/debris.js';
 import type { StagedOutput } from './sink.js';
 
 /**
@@ -53,7 +53,8 @@ export interface StageOptions {
 
 /** A staged file in `stagingDir`, written through one handle, handed to `deliver` on commit. */
 export async function stageFile(stagingDir: string, deliver: Deliver, opts: StageOptions = {}): Promise<StagedOutput> {
-  const tmp = join(stagingDir, `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}.tmp`);
+  // Named after its maker, so that a later run can tell a killed run's debris from a live one's.
+  const tmp = join(stagingDir, `${ownerTag()}.tmp`);
   let fh: FileHandle | undefined = await inDir(stagingDir, () => open(tmp, 'w', 0o600));
   let bytes = 0;
   return {
@@ -118,3 +119,6 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
     },
   };
 }
+
+/** Staged files left in `stagingDir` by runs that are gone (see state/debris.ts). */
+export const STAGED_NAME = /\.tmp(\.rw)?$/;

@@ -1,7 +1,8 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { inDir, stageFile } from './_staged.js';
+import { STAGED_NAME, inDir, stageFile } from './_staged.js';
+import { sweep } from '../../state/debris.js';
 import { partitionPath, type Sink, type SinkComponent } from './sink.js';
 
 export interface FolderSinkConfig {
@@ -38,6 +39,9 @@ function createFolderNdjsonSink(root: string, tenantId: string, suffix = '.ndjso
         await inDir(join(dest, '..'), () => rename(tmp, dest));
         return pathToFileURL(dest).href;
       });
+    },
+    async sweep(maxAgeMs: number) {
+      return sweep(join(root, '.staging'), STAGED_NAME, maxAgeMs);
     },
     async close() {},
   };

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { ownerTag, sweep } from '../../state/debris.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Upload } from '@aws-sdk/lib-storage';
 import { ConnectorError, errorMessage, isConnectorError } from '../errors.js';
@@ -61,7 +61,7 @@ interface Setup {
  */
 function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions = {}): Sink {
   const field = opts.field ?? 'sink.endpoint';
-  const dir = join(tmpdir(), `tally-connector-s3-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const dir = join(tmpdir(), `tally-connector-s3-${ownerTag()}`);
   const sse = sseParams(cfg);
   let setup: Promise<Setup> | undefined;
   const init = (): Promise<Setup> =>
@@ -133,6 +133,11 @@ function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions =
           },
         },
       );
+    },
+    async sweep(maxAgeMs: number) {
+      // Staging folders of runs that are gone; an upload a killed run left open is invisible (never
+      // an object) and is aborted by the bucket's lifecycle rule (infra/: abortIncompleteMultipartUpload).
+      return sweep(tmpdir(), /^tally-connector-s3-\d/, maxAgeMs);
     },
     async close() {
       if (setup) {

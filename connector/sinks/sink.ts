@@ -34,6 +34,8 @@ export interface Sink {
   open(target: OutputTarget): Promise<StagedOutput>;
   /** Written immediately (stdout sink) or ignored (file sinks): messages that are not records. */
   message?(line: string): Promise<void>;
+  /** Remove staged outputs that killed runs left behind (state/debris.ts says which are stale). */
+  sweep?(maxAgeMs: number): Promise<{ files: number; bytes: number }>;
   close(): Promise<void>;
 }
 

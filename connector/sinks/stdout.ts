@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { randomBytes } from 'node:crypto';
+import { ownerTag, sweep } from '../../state/debris.js';
 import { stageFile } from './_staged.js';
 import type { SinkComponent, Sink } from './sink.js';
 
@@ -26,7 +26,7 @@ export const stdoutSink: SinkComponent<StdoutSinkConfig> = {
  * files processed concurrently never interleave.
  */
 function createStdoutSink(out: NodeJS.WritableStream): Sink {
-  const dir = join(tmpdir(), `tally-connector-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const dir = join(tmpdir(), `tally-connector-${ownerTag()}`);
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const p = chain.then(fn, fn);
@@ -54,6 +54,9 @@ function createStdoutSink(out: NodeJS.WritableStream): Sink {
     },
     async message(line: string) {
       await serial(() => writeOut(line.endsWith('\n') ? line : line + '\n'));
+    },
+    async sweep(maxAgeMs: number) {
+      return sweep(tmpdir(), /^tally-connector-\d/, maxAgeMs);
     },
     async close() {
       await chain;
