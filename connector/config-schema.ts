@@ -66,6 +66,13 @@ export function buildConfigSchema(): Record<string, unknown> {
         then: { $ref: '#/$defs/s3Sink' },
         else: { $ref: '#/$defs/localDeadLetter' },
       },
+      audit: {
+        description:
+          'The audit log: one JSON line per run start and end and per file access, owner-only, no secrets, file names only with privacy.clear_names (schemas/audit.schema.json). A local folder (`{ path }`, one file per day) or a bucket (`{ type: s3, ... }`, the fields of the S3 sink; one object per run). Defaults to an `audit` folder beside the local state, or the `audit/` prefix beside the state in its bucket.',
+        if: { type: 'object', required: ['type'], properties: { type: { const: 's3' } } },
+        then: { $ref: '#/$defs/s3Sink' },
+        else: { $ref: '#/$defs/localDeadLetter' },
+      },
       concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 4, description: 'Files in flight at once. Parsing runs on one thread; concurrency overlaps reads, writes and fsyncs, which is what many small files need.' },
       privacy: {
         type: 'object',
@@ -88,6 +95,13 @@ export function buildConfigSchema(): Record<string, unknown> {
           max_fields: { type: 'integer', minimum: 1, default: 4096, description: 'Most CSV columns or fields in one XML object.' },
           max_buffered_master_bytes: { type: 'integer', minimum: 1024, default: 268435456, description: 'Masters are de-duplicated per file by GUID before they are emitted; this bounds the memory that takes (default 256 MiB).' },
           max_decompression_ratio: { type: 'integer', minimum: 1, default: 200, description: 'A .gz whose output exceeds this multiple of its input is refused as a likely zip bomb.' },
+          memory_ceiling_bytes: {
+            type: 'integer',
+            minimum: 67108864,
+            default: 3221225472,
+            description:
+              'The memory one run may use (default 3 GiB: the 4 GiB task in infra/, less what Node and the OS take). It is shared by the files in flight: each file\'s row and master-buffer limits are capped at its share (the ceiling divided by concurrency), and no new file starts while the process is above three quarters of it.',
+          },
         },
       },
       log_level: { type: 'string', enum: ['trace', 'debug', 'info', 'warn', 'error', 'silent'], default: 'info' },
@@ -137,6 +151,12 @@ export function buildConfigSchema(): Record<string, unknown> {
             additionalProperties: false,
             default: {},
             properties: { delimiter: { type: 'string', minLength: 1, maxLength: 1, default: ',' } },
+          },
+          after_commit: {
+            enum: ['keep', 'archive', 'delete'],
+            default: 'keep',
+            description:
+              'What `run` does with a landed file once its checkpoint is committed: keep it (the default), archive it (move it under source.archive_to, keeping its relative path) or delete it. Never for a file that failed, was refused or is held by drift, never in `read`, and only while the landing still holds the bytes that were read. Every move or delete is in the audit log.',
           },
           drift: {
             type: 'object',

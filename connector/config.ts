@@ -12,6 +12,7 @@ import { joinPrefix } from './clients/paths.js';
 import type { DriftAction } from '../state/types.js';
 import type { S3SinkConfig } from './sinks/s3.js';
 import type { FolderSinkConfig } from './sinks/ndjson.js';
+import type { AuditConfig } from './audit.js';
 
 export { configSchema } from './config-schema.js';
 export type { DriftAction } from '../state/types.js';
@@ -26,6 +27,7 @@ export interface ResolvedStream {
   entity?: string;
   csv: { delimiter: string };
   drift: { compatible: DriftAction; breaking: DriftAction };
+  after_commit: 'keep' | 'archive' | 'delete';
 }
 
 /** Where rejected rows go: a local folder or a bucket and prefix. */
@@ -38,6 +40,7 @@ export interface Limits {
   max_fields: number;
   max_buffered_master_bytes: number;
   max_decompression_ratio: number;
+  memory_ceiling_bytes: number;
 }
 
 /** A validated config: every field the schema gives a default is present. */
@@ -52,6 +55,8 @@ export interface Config {
   schema_registry: StoreConfig;
   sink: SinkConfig;
   dead_letter: DeadLetterConfig;
+  /** The audit log; `configured` is false when it is the default beside the state (then `read` writes none). */
+  audit: { target: AuditConfig; configured: boolean };
   concurrency: number;
   privacy: { clear_names: boolean; hash_key_env?: string };
   limits: Limits;
@@ -84,6 +89,8 @@ export function resolveComponentConfig<T extends { type: string }>(family: Famil
   const v = ajv!.getSchema(`${CONFIG_SCHEMA_ID}#/$defs/${def}`);
   if (!v) throw invalid('<component>', [`${field}: type ${JSON.stringify(raw['type'])} is not supported`]);
   if (!v(raw)) throw invalid('<component>', formatAjvErrors(v.errors, { [field]: raw }).map((l) => `${field}${l.startsWith(':') ? '' : '.'}${l}`));
+  const problem = FAMILIES[family][String(raw['type'])]?.check?.(raw as never);
+  if (problem) throw invalid('<component>', [`${field}: ${problem}`]);
   return raw as T;
 }
 
@@ -156,10 +163,23 @@ export function resolveConfig(input: unknown, file: string): Config {
             ? { ...sink, prefix: joinPrefix(sink.prefix, '_dead_letter/') }
             : { type: 'ndjson', path: abs('dead_letter') };
 
+  // The audit log: as configured, else beside the state.
+  const auditTarget: AuditConfig =
+    c.audit?.type === 's3'
+      ? fragment<S3SinkConfig>('sink', 'audit', c.audit)
+      : c.audit?.path
+        ? { type: 'local', path: abs(c.audit.path) }
+        : state.type === 'local'
+          ? { type: 'local', path: resolve(state.path, 'audit') }
+          : { ...state, prefix: joinPrefix(state.prefix, 'audit/') };
+
   const ids = new Set<string>();
   const streams = (c.streams as Array<Record<string, any>>).map((s): ResolvedStream => {
     if (ids.has(s.id)) throw invalid(file, [`streams: stream id "${s.id}" is used twice`]);
     ids.add(s.id);
+    if (s.after_commit === 'archive' && !(c.source as { archive_to?: string }).archive_to) {
+      throw invalid(file, [`streams: stream "${s.id}" has after_commit: archive, but source.archive_to is not set (where to move committed files)`]);
+    }
     const { pattern, patterns, ...rest } = s;
     return { ...rest, patterns: patterns ?? [pattern] } as ResolvedStream;
   });
@@ -174,6 +194,7 @@ export function resolveConfig(input: unknown, file: string): Config {
     schema_registry: schemaRegistry,
     sink,
     dead_letter: deadLetter,
+    audit: { target: auditTarget, configured: c.audit !== undefined },
     concurrency: c.concurrency,
     privacy: c.privacy,
     limits: c.limits,

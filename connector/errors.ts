@@ -46,6 +46,8 @@ export type ErrorCode =
   | 'E_NAME_ENCODING'
   | 'E_KEY_UNSAFE'
   | 'E_SINK'
+  | 'E_CHANGED'
+  | 'E_DISPOSE'
   | 'E_INTERNAL';
 
 export interface Position {

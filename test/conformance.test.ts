@@ -1,6 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
@@ -40,15 +40,22 @@ const TEN_MIN_AGO = () => new Date(Date.now() - 10 * 60_000);
 const uniq = () => randomBytes(4).toString('hex');
 
 /** A landing on this machine's filesystem (a local folder, or the folder sshd serves). */
-function fsLanding(root: string, outside: string, cfg: (extra: Record<string, unknown>) => Record<string, unknown>, uri: (key: string) => string): SourceLanding {
+function fsLanding(root: string, outside: string, cfg: (extra: Record<string, unknown>) => Record<string, unknown>, uri: (key: string) => string, uriOfPath: (abs: string) => string, owner?: { uid: number; gid: number }): SourceLanding {
   mkdirSync(root, { recursive: true });
   mkdirSync(outside, { recursive: true });
+  // The SFTP account moves and deletes files (after_commit): what the test writes is the account's.
+  const own = (p: string) => {
+    if (!owner) return;
+    for (let q = p; q.startsWith(root); q = join(q, '..')) chownSync(q, owner.uid, owner.gid);
+  };
+  own(root);
   return {
     config: (extra = {}) => cfg(extra),
     async put(key, body, old = true) {
       const p = join(root, ...key.split('/'));
       mkdirSync(join(p, '..'), { recursive: true });
       writeFileSync(p, body);
+      own(p);
       if (old) utimesSync(p, TEN_MIN_AGO(), TEN_MIN_AGO());
     },
     async remove(key) {
@@ -64,6 +71,19 @@ function fsLanding(root: string, outside: string, cfg: (extra: Record<string, un
         symlinkSync(join(outside, to.outside), p);
       } else symlinkSync(join(root, 'no-such-file'), p);
     },
+    archive(inside) {
+      const dir = inside ? join(root, '_archive') : join(root, '..', `archive-${uniq()}`);
+      return {
+        extra: { archive_to: dir },
+        uri: (k) => uriOfPath(join(dir, ...k.split('/'))),
+        async keys() {
+          return listFiles(dir).map((f) => f.slice(dir.length + 1).split(sep).join('/'));
+        },
+        async read(k) {
+          return readFileSync(join(dir, ...k.split('/')));
+        },
+      };
+    },
   };
 }
 
@@ -75,7 +95,7 @@ const SOURCES: SourceBackend[] = [
       const d = tempDir('tc-conf-src-');
       cleanup.push(d);
       const root = join(d, 'landing');
-      return fsLanding(root, join(d, 'outside'), (extra) => ({ type: 'local', path: root, ...extra }), (k) => pathToFileURL(join(root, k)).href);
+      return fsLanding(root, join(d, 'outside'), (extra) => ({ type: 'local', path: root, ...extra }), (k) => pathToFileURL(join(root, k)).href, (p) => pathToFileURL(p).href);
     },
   },
   {
@@ -84,6 +104,12 @@ const SOURCES: SourceBackend[] = [
     pageSize: 'page_size',
     async landing() {
       const prefix = `l-${uniq()}/`;
+      // s3rver ignores conditional headers; S3 honours them (the archive is conditional on the ETag read).
+      faults = installS3Faults(undefined, { conditions: s3.admin });
+      const keysUnder = async (p: string) => {
+        const r = await s3.admin.send(new ListObjectsV2Command({ Bucket: LANDING, Prefix: p }));
+        return (r.Contents ?? []).map((o) => o.Key!.slice(p.length)).sort();
+      };
       return {
         config: (extra = {}) => ({ type: 's3', bucket: LANDING, prefix, endpoint: s3.s3.endpoint, force_path_style: true, allow_http_for_local_development: true, ...extra }),
         async put(key, body) {
@@ -93,6 +119,18 @@ const SOURCES: SourceBackend[] = [
           await s3.admin.send(new DeleteObjectCommand({ Bucket: LANDING, Key: prefix + key }));
         },
         uri: (k) => `s3://${LANDING}/${prefix}${k}`,
+        archive(inside) {
+          const at = inside ? `${prefix}_archive/` : `a-${uniq()}/`;
+          return {
+            extra: { archive_to: at },
+            uri: (k) => `s3://${LANDING}/${at}${k}`,
+            keys: () => keysUnder(at),
+            async read(k) {
+              const r = await s3.admin.send(new GetObjectCommand({ Bucket: LANDING, Key: at + k }));
+              return Buffer.from(await r.Body!.transformToByteArray());
+            },
+          };
+        },
       };
     },
   },
@@ -107,6 +145,8 @@ const SOURCES: SourceBackend[] = [
         join(h.data, `outside-${uniq()}`),
         (extra) => ({ type: 'sftp', host: h.host, port: h.port, username: h.user, private_key_file: h.clientKeyFile, host_key_sha256: h.hostKeyFingerprint, root, settle_seconds: 0, ...extra }),
         (k) => `sftp://127.0.0.1:${h.port}${root}/${k}`,
+        (p) => `sftp://127.0.0.1:${h.port}${p}`,
+        { uid: h.uid, gid: h.gid },
       );
     },
   },

@@ -112,7 +112,7 @@ export class TallyXmlReader implements XmlHandler, RowReader {
   open(name: string, attrs: string, selfClosing: boolean, pos: number): void {
     const stack = this.objStack;
     if (stack.length) {
-      const node: XNode = { name, info: tagInfo(name), attrs: attrs ? parseAttrs(attrs) : null, children: null, text: null, line: 0 };
+      const node: XNode = { name, info: tagInfo(name), attrs: attrs ? this.attrs(attrs, pos) : null, children: null, text: null, line: 0 };
       const parent = stack[stack.length - 1]!;
       (parent.children ??= []).push(node);
       if (++this.objFields > this.limits.max_fields * 64) this.limit(`an object with more than ${this.limits.max_fields * 64} elements`, pos);
@@ -135,7 +135,7 @@ export class TallyXmlReader implements XmlHandler, RowReader {
       outer.push(name);
       return;
     }
-    const node: XNode = { name, info: tagInfo(name), attrs: attrs ? parseAttrs(attrs) : null, children: null, text: null, line: this.tok.lineAt(pos) };
+    const node: XNode = { name, info: tagInfo(name), attrs: attrs ? this.attrs(attrs, pos) : null, children: null, text: null, line: this.tok.lineAt(pos) };
     this.objStartOffset = this.tok.offsetOf(pos);
     this.objFields = 0;
     stack.push(node);
@@ -164,6 +164,15 @@ export class TallyXmlReader implements XmlHandler, RowReader {
     const top = outer.pop();
     if (top !== name) {
       throw fileError('E_XML_SYNTAX', top === undefined ? `</${name}> without an open element` : `</${name}> closes <${top}>: mismatched tags`, { line: this.tok.lineAt(pos) });
+    }
+  }
+
+  private attrs(raw: string, pos: number): Record<string, string> | null {
+    try {
+      return parseAttrs(raw, this.limits.max_fields);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'E_LIMIT') this.limit(`an element with more than ${this.limits.max_fields} attributes`, pos);
+      throw e;
     }
   }
 

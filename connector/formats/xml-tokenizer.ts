@@ -228,12 +228,14 @@ export function decodeEntities(raw: string): string {
 
 const ATTR = /([^\s=/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
-export function parseAttrs(raw: string): Record<string, string> | null {
+export function parseAttrs(raw: string, max = Infinity): Record<string, string> | null {
   if (!raw) return null;
   let out: Record<string, string> | null = null;
   ATTR.lastIndex = 0;
   let m: RegExpExecArray | null;
+  let n = 0;
   while ((m = ATTR.exec(raw))) {
+    if (++n > max) throw fileError('E_LIMIT', `an element with more than ${max} attributes (see limits.max_fields)`, {});
     out ??= {};
     out[m[1]!] = decodeEntities(m[2] ?? m[3] ?? '');
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { Config, ResolvedStream } from '../config.js';
+import type { Config, Limits, ResolvedStream } from '../config.js';
 import { ConnectorError, fileError, isConnectorError } from '../errors.js';
 import { isGzip, sniffBinary, TextDecoderStream8 } from '../formats/decode.js';
 import type { Logger } from '../log.js';
@@ -15,6 +15,8 @@ import { ARCHIVE_MESSAGE } from '../sources/match.js';
 
 export interface IngestContext {
   config: Config;
+  /** The limits this file works under (the config's, capped at its share of the memory ceiling). */
+  limits: Limits;
   stream: ResolvedStream;
   source: Source;
   sink: Sink;
@@ -76,8 +78,8 @@ const HEAD_BYTES = 16 * 1024;
  * Throws a ConnectorError for a file that cannot be ingested; nothing is visible then.
  */
 export async function ingestFile(ctx: IngestContext, file: RemoteFile): Promise<PreparedFile> {
-  if (file.size > ctx.config.limits.max_file_bytes) {
-    throw fileError('E_LIMIT', `the file is ${file.size} bytes, above limits.max_file_bytes (${ctx.config.limits.max_file_bytes})`);
+  if (file.size > ctx.limits.max_file_bytes) {
+    throw fileError('E_LIMIT', `the file is ${file.size} bytes, above limits.max_file_bytes (${ctx.limits.max_file_bytes})`);
   }
   const raw = await ctx.source.open(file, ctx.signal ? { signal: ctx.signal } : {});
   try {
@@ -90,7 +92,7 @@ export async function ingestFile(ctx: IngestContext, file: RemoteFile): Promise<
 
 async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Promise<PreparedFile> {
   const { config, stream, log } = ctx;
-  const limits = config.limits;
+  const limits = ctx.limits;
   const hash = createHash('sha256');
   let rawBytes = 0;
   async function* tap(): AsyncGenerator<Buffer> {

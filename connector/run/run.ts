@@ -8,9 +8,11 @@ import type { Sink } from '../sinks/sink.js';
 import { checkpointUri, type FileEntry, type StreamState } from '../../state/state-registry.js';
 import { ingestFile, toReadError, type Delivery, type PreparedFile } from './ingest-file.js';
 import { planRun, type PlanItem } from './plan.js';
-import { createSinks, driftGateFor, type Runtime } from './runtime.js';
+import { auditFor, createSinks, driftGateFor, type Runtime } from './runtime.js';
+import { NO_AUDIT, type AuditLog, type FileAccess } from '../audit.js';
 import type { DriftDecision } from '../drift/gate.js';
 import { selects, type Selection } from './selection.js';
+import { MemoryBudget } from './memory.js';
 
 export interface FileReport {
   stream_id: string;
@@ -53,6 +55,8 @@ export interface RunSummary {
   max_rss_bytes: number;
   /** Temp files of earlier runs that are gone (killed), removed at the start of this one. */
   debris_removed: { files: number; bytes: number };
+  /** Landed files moved or deleted after their commit (streams' after_commit), and those left in place because that failed. */
+  after_commit: { archived: number; deleted: number; failed: number };
   started_at: string;
   streams: Record<string, { files_processed: number; rows_emitted: number; rows_rejected: number; files_failed: number; vouchers_unbalanced: number }>;
   /** Per-file outcomes that need attention (failed, refused, quarantined, pending), at most 200. */
@@ -135,6 +139,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     duration_ms: 0,
     max_rss_bytes: 0,
     debris_removed: { files: 0, bytes: 0 },
+    after_commit: { archived: 0, deleted: 0, failed: 0 },
     started_at: startedAt,
     streams: {},
     files: [],
@@ -149,9 +154,17 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     if (opts.mode === 'read') await sink.message?.(JSON.stringify(obj));
   };
   log.info({ event: 'run_start', run_id: rt.runId, command: opts.mode, tenant_id: config.tenant_id, connector_id: config.connector_id, source: rt.source.kind }, 'run started');
+  let audit: AuditLog = NO_AUDIT;
+  const auditEnd = () =>
+    audit
+      .runEnd({ status: summary.status, exit_code: summary.exit_code, files_discovered: summary.files_discovered, files_processed: summary.files_processed, files_failed: summary.files_failed, files_refused: summary.files_refused, rows_emitted: summary.rows_emitted, duration_ms: summary.duration_ms, ...(summary.error ? { error: summary.error } : {}) })
+      .catch((e) => log.error({ event: 'audit_write_failed', err: errorMessage(e) }, 'the end of the run could not be written to the audit log'));
 
   let items: PlanItem[];
   try {
+    // The audit log first: a run that cannot record what it reads reads nothing.
+    audit = await auditFor(rt, opts.mode);
+    await audit.runStart(opts.mode);
     // A sink that cannot work (a bad endpoint) stops the run before anything is read.
     await sink.ready?.();
     await deadLetter?.ready?.();
@@ -187,6 +200,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     summary.error = describeError(ce);
     summary.duration_ms = Date.now() - started;
     log.error({ event: 'run_failed', run_id: rt.runId, code: ce.code, err: ce.message }, summary.error);
+    await auditEnd();
     return summary;
   }
   const selection = opts.selection;
@@ -194,6 +208,8 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
 
   summary.files_discovered = items.length;
   const queue = new PQueue({ concurrency: config.concurrency });
+  const memory = new MemoryBudget(config.limits, config.concurrency);
+  const fileLimits = memory.fileLimits();
   let driftFailed = false;
   let stateFailed: ConnectorError | undefined;
   const abortAll = new AbortController();
@@ -202,6 +218,9 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
 
   const idOf = (f: RemoteFile) => rt.fileId(f.uri);
   const pathField = (f: RemoteFile) => (clear ? { path: f.key } : {});
+  /** One audit line per file access; the path is dropped there unless clear names are on. */
+  const access = (item: PlanItem, fileId: string, a: Pick<FileAccess, 'action' | 'outcome'> & Partial<Pick<FileAccess, 'sha256' | 'bytes_read' | 'code'>>) =>
+    audit.file({ stream_id: item.stream_id, file_id: fileId, path: item.file.key, size: item.file.size, ...a });
 
   const recordState = async (streamId: string, entry: FileEntry) => {
     if (opts.mode === 'read') return;
@@ -231,8 +250,9 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
         : {}),
   });
 
-  const fail = async (item: PlanItem, fileId: string, e: ConnectorError, sha256?: string) => {
+  const fail = async (item: PlanItem, fileId: string, e: ConnectorError, sha256?: string, bytesRead?: number) => {
     const refused = e.code === 'E_FILE_BACKUP' || item.refusal !== undefined;
+    access(item, fileId, { action: refused ? 'refuse' : 'read', outcome: refused ? 'refused' : 'failed', code: e.code, ...(sha256 ? { sha256 } : {}), ...(bytesRead !== undefined ? { bytes_read: bytesRead } : refused ? { bytes_read: 0 } : {}) });
     if (refused) summary.files_refused++;
     else {
       summary.files_failed++;
@@ -255,6 +275,15 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     const fileId = idOf(item.file);
     const stream = item.stream as ResolvedStream;
     if (abortAll.signal.aborted) return;
+    await memory.admit();
+    try {
+      await ingestAndDeliver(item, fileId, stream);
+    } finally {
+      memory.release();
+    }
+  };
+
+  const ingestAndDeliver = async (item: PlanItem, fileId: string, stream: ResolvedStream) => {
     let attempt = 0;
     let prepared: PreparedFile | undefined;
     for (;;) {
@@ -262,6 +291,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
         prepared = await ingestFile(
           {
             config,
+            limits: fileLimits,
             stream,
             source: rt.source,
             sink,
@@ -290,6 +320,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
         attempt++;
         if (e.code === 'E_VANISHED') {
           summary.files_skipped++;
+          access(item, fileId, { action: 'read', outcome: 'vanished', bytes_read: 0, code: e.code });
           log.warn({ event: 'file_vanished', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file) }, 'the file vanished between listing and reading; skipped');
           report({ stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: 'skipped', reason: 'vanished between listing and reading', code: e.code });
           return;
@@ -313,7 +344,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     } catch (e) {
       await prepared.abort().catch(() => {});
       const ce = isConnectorError(e) ? e : new ConnectorError('E_STATE', `the schema registry failed: ${errorMessage(e)}`, { cause: e, retryable: true });
-      await fail(item, fileId, ce, prepared.sha256);
+      await fail(item, fileId, ce, prepared.sha256, prepared.raw_bytes);
       return;
     }
     summary.drift_alerts += decision.alerts.length;
@@ -326,6 +357,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
         queue.clear();
       }
       summary.files_quarantined++;
+      access(item, fileId, { action: 'read', outcome: 'quarantined', sha256: prepared.sha256, bytes_read: prepared.raw_bytes });
       report({ stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: 'quarantined', reason: decision.outcome === 'fail' ? 'drift policy fail: run stopped' : 'drift policy quarantine', drift_alert_ids: decision.alerts.map((a) => a.id), sha256: prepared.sha256 });
       await recordState(item.stream_id, { ...baseEntry(item, fileId), status: 'quarantined', sha256: prepared.sha256, rows: prepared.rows, drift_alert_ids: decision.heldBy });
       return;
@@ -340,7 +372,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       out = await prepared.deliver(decision);
     } catch (e) {
       await prepared.abort().catch(() => {});
-      await fail(item, fileId, new ConnectorError('E_SINK', `the sink could not deliver the output: ${errorMessage(e)}`, { cause: e, retryable: true }), prepared.sha256);
+      await fail(item, fileId, new ConnectorError('E_SINK', `the sink could not deliver the output: ${errorMessage(e)}`, { cause: e, retryable: true }), prepared.sha256, prepared.raw_bytes);
       return;
     }
     summary.files_processed++;
@@ -387,8 +419,33 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
           file: entry,
         },
       });
+      access(item, fileId, { action: 'read', outcome: 'proposed', sha256: prepared.sha256, bytes_read: prepared.raw_bytes });
     } else {
       await recordState(item.stream_id, entry);
+      access(item, fileId, { action: 'read', outcome: 'committed', sha256: prepared.sha256, bytes_read: prepared.raw_bytes });
+      await afterCommit(item, fileId, stream, prepared.sha256);
+    }
+  };
+
+  /**
+   * The stream's after_commit, once the checkpoint is in the registry: the landed file is moved to
+   * the archive or deleted. A failure leaves the file in place (the next run tries again, the file
+   * being committed) and is reported; it never fails the run.
+   */
+  const afterCommit = async (item: PlanItem, fileId: string, stream: ResolvedStream, sha256: string | undefined) => {
+    const action = stream.after_commit;
+    if (opts.mode !== 'run' || action === 'keep' || abortAll.signal.aborted) return;
+    try {
+      const { uri } = await rt.source.dispose(item.file, action);
+      summary.after_commit[action === 'archive' ? 'archived' : 'deleted']++;
+      access(item, fileId, { action, outcome: action === 'archive' ? 'archived' : 'deleted', bytes_read: 0, ...(sha256 ? { sha256 } : {}) });
+      log.info({ event: `file_${action === 'archive' ? 'archived' : 'deleted'}`, stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), ...(clear && uri ? { to: uri } : {}) }, action === 'archive' ? 'moved to the archive after its commit' : 'deleted after its commit');
+    } catch (e) {
+      const ce = isConnectorError(e) ? e : new ConnectorError('E_DISPOSE', errorMessage(e), { cause: e });
+      summary.after_commit.failed++;
+      access(item, fileId, { action, outcome: 'failed', bytes_read: 0, code: ce.code, ...(sha256 ? { sha256 } : {}) });
+      log.warn({ event: 'after_commit_failed', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), code: ce.code, err: ce.message }, `the file is committed but could not be ${action === 'archive' ? 'archived' : 'deleted'}; left in place`);
+      report({ stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: 'committed', code: ce.code, reason: `committed, but not ${action === 'archive' ? 'archived' : 'deleted'}: ${ce.message}` });
     }
   };
 
@@ -408,8 +465,10 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       const prevSha = item.prev?.sha256;
       if (sha === prevSha) {
         summary.files_skipped++;
+        access(item, fileId, { action: 'verify', outcome: 'unchanged', sha256: sha, bytes_read: n });
         log.info({ event: 'file_unchanged', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file) }, 'same checksum as committed; skipped');
         if (item.prev) await recordState(item.stream_id, { ...item.prev, hint: { size: item.file.size, mtime_ms: item.file.mtimeMs, ...(item.file.etag ? { etag: item.file.etag } : {}) } });
+        if (item.prev?.status === 'committed' && item.stream) await afterCommit(item, fileId, item.stream as ResolvedStream, sha);
         return false;
       }
       return true;
@@ -417,6 +476,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       const ce = toReadError(e);
       if (ce.code === 'E_VANISHED') {
         summary.files_skipped++;
+        access(item, fileId, { action: 'verify', outcome: 'vanished', bytes_read: 0, code: ce.code });
         return false;
       }
       return true; // let the normal path retry and report
@@ -428,6 +488,11 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     switch (item.action) {
       case 'skip':
         summary.files_skipped++;
+        // Committed earlier, still landed: a stream that archives or deletes does it now (an
+        // earlier attempt failed, or after_commit was turned on since).
+        if (opts.mode === 'run' && item.prev?.status === 'committed' && item.stream && item.stream.after_commit !== 'keep') {
+          void queue.add(() => afterCommit(item, fileId, item.stream as ResolvedStream, item.prev?.sha256)).catch(() => {});
+        }
         break;
       case 'pending':
         summary.files_pending++;
@@ -489,6 +554,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     summary.exit_code = EXIT_CODES.PARTIAL;
   }
   log.info({ event: 'run_end', run_id: rt.runId, status: summary.status, files_processed: summary.files_processed, files_failed: summary.files_failed, rows_emitted: summary.rows_emitted, duration_ms: summary.duration_ms }, 'run finished');
+  await auditEnd();
   return summary;
 }
 

@@ -9,6 +9,7 @@ import type { Sink } from '../sinks/sink.js';
 import type { DocStore } from '../../state/docstore.js';
 import { StateRegistry } from '../../state/state-registry.js';
 import { createDriftGate, type DriftGate } from '../drift/gate.js';
+import { createAuditLog, NO_AUDIT, type AuditLog } from '../audit.js';
 
 export type { RuntimeDeps } from '../components.js';
 
@@ -81,4 +82,13 @@ export async function createSinks(rt: Runtime, mode: 'run' | 'read', stdout: Nod
 /** The run's drift gate over the runtime's schema registry. */
 export function driftGateFor(rt: Runtime): DriftGate {
   return createDriftGate({ schemaStore: rt.schemaStore, tenantId: rt.config.tenant_id, connectorId: rt.config.connector_id, runId: rt.runId, log: rt.log, clearNames: rt.config.privacy.clear_names });
+}
+
+/**
+ * The run's audit log. `run` always writes one (by default beside the state); `read`, which writes
+ * nothing else, writes one only when `audit` is configured.
+ */
+export async function auditFor(rt: Runtime, mode: 'run' | 'read'): Promise<AuditLog> {
+  if (mode === 'read' && !rt.config.audit.configured) return NO_AUDIT;
+  return createAuditLog(rt.config.audit.target, { tenantId: rt.config.tenant_id, connectorId: rt.config.connector_id, runId: rt.runId, clearNames: rt.config.privacy.clear_names, env: rt.env, log: rt.log, deps: rt.deps });
 }

@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { lstat, mkdir, readdir, realpath, rename, stat, unlink, copyFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { pathToFileURL } from 'node:url';
 import type { Readable } from 'node:stream';
 import { ConnectorError } from '../errors.js';
 import { isInside } from '../clients/paths.js';
-import type { RefusalReport, RemoteFile, Source, SourceComponent } from './source.js';
+import type { DisposeAction, RefusalReport, RemoteFile, Source, SourceComponent } from './source.js';
 
 const READ_CHUNK = 1 << 20;
 
@@ -14,6 +14,7 @@ export interface LocalSourceConfig {
   type: 'local';
   path: string;
   settle_seconds: number;
+  archive_to?: string;
 }
 
 /** A folder on this machine: the embedded default for trying things out and for tests. */
@@ -24,9 +25,14 @@ export const localSource: SourceComponent<LocalSourceConfig> = {
     properties: {
       path: { type: 'string', minLength: 1, description: 'Folder that holds the landing.' },
       settle_seconds: { type: 'number', minimum: 0, default: 0, description: 'Files modified more recently than this are left for the next run (still being written).' },
+      archive_to: { type: 'string', minLength: 1, description: 'Folder that streams with `after_commit: archive` move committed files to, keeping their relative paths. Outside the landing, or inside it (then it is not listed); never the landing itself or a folder above it.' },
     },
   },
-  paths: ['path'],
+  paths: ['path', 'archive_to'],
+  check(cfg) {
+    if (cfg.archive_to && cfg.path && isInside(resolve(cfg.archive_to), resolve(cfg.path))) return 'archive_to is the landing folder or a folder above it; give a folder beside or inside the landing';
+    return undefined;
+  },
   async create(cfg) {
     return createLocalSource(cfg);
   },
@@ -36,6 +42,7 @@ function createLocalSource(cfg: LocalSourceConfig): Source {
   const root = cfg.path;
   const rootUri = pathToFileURL(root).href;
   let realRoot: string | undefined;
+  const archive = cfg.archive_to ? resolve(cfg.archive_to) : undefined;
 
   async function resolveRoot(): Promise<string> {
     if (realRoot) return realRoot;
@@ -90,6 +97,7 @@ function createLocalSource(cfg: LocalSourceConfig): Source {
         continue;
       }
       if (ent.isDirectory()) {
+        if (archive && full === archive) continue; // where committed files are archived
         yield* walk(full, key, real, refused);
       } else if (ent.isFile()) {
         const st = await stat(full).catch(() => undefined);
@@ -129,6 +137,31 @@ function createLocalSource(cfg: LocalSourceConfig): Source {
       // is what a backfill's garbage collector would spend its time on.
       const hwm = Math.min(READ_CHUNK, Math.max(16 * 1024, file.size + 1));
       return createReadStream(full, { highWaterMark: hwm, ...(opts.signal ? { signal: opts.signal } : {}) });
+    },
+    async dispose(file: RemoteFile, action: DisposeAction) {
+      const full = join(root, ...file.key.split('/'));
+      if (relative(root, full).startsWith('..')) throw new ConnectorError('E_DISPOSE', 'refusing to move a file outside the landing');
+      const st = await lstat(full).catch(() => undefined);
+      // Only the file that was read: a new version dropped since is left for the next run.
+      if (!st || !st.isFile() || st.size !== file.size || Math.floor(st.mtimeMs) !== file.mtimeMs) {
+        throw new ConnectorError('E_CHANGED', st ? 'the file changed after it was read; left in place for the next run' : 'the file is gone from the landing');
+      }
+      if (action === 'delete') {
+        await unlink(full);
+        return {};
+      }
+      if (!archive) throw new ConnectorError('E_CONFIG', 'after_commit: archive needs source.archive_to');
+      const dest = join(archive, ...file.key.split('/'));
+      await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
+      try {
+        await rename(full, dest);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+        // Another file system: copy, then remove the original.
+        await copyFile(full, dest);
+        await unlink(full);
+      }
+      return { uri: pathToFileURL(dest).href };
     },
     async close() {},
   };

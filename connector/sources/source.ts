@@ -54,8 +54,18 @@ export interface Source {
   readonly settleMs: number;
   /** How many times a file read that broke in transit is tried in all (1 = no retry). */
   readonly readAttempts: number;
+  /**
+   * After a file's checkpoint is committed (the stream's `after_commit`): move it under the
+   * source's `archive_to`, keeping its relative path, or delete it. Done only while the landing
+   * still holds the file that was read (same size and mtime, or the same ETag on S3, sent as a
+   * condition); otherwise it throws E_CHANGED and leaves the file for the next run. Returns where
+   * the file went (archive) as a URI.
+   */
+  dispose(file: RemoteFile, action: DisposeAction): Promise<{ uri?: string }>;
   close(): Promise<void>;
 }
+
+export type DisposeAction = 'archive' | 'delete';
 
 /** A source module: its config fragment and its factory. */
 export type SourceComponent<C extends { type: string }> = Component<C, Source>;

@@ -20,6 +20,18 @@ export interface SourceLanding {
    * make loops), a file outside it, or nothing.
    */
   link?(key: string, to: { inside: string } | { outside: string } | { nowhere: true }): Promise<void>;
+  /** An archive location for after_commit: beside the landing, or inside it (`_archive` under the root). */
+  archive(inside: boolean): ArchivePlace;
+}
+
+export interface ArchivePlace {
+  /** The source config fields that name it (`archive_to`). */
+  extra: Record<string, unknown>;
+  /** The URI an archived `key` must get. */
+  uri(key: string): string;
+  /** Keys (relative to the archive) of what it holds. */
+  keys(): Promise<string[]>;
+  read(key: string): Promise<Buffer>;
 }
 
 export interface SourceBackend {
@@ -122,6 +134,54 @@ export function describeSource(backend: SourceBackend): void {
           await expect(read(src, { key, uri: '', size: 0, mtimeMs: 0 }), key).rejects.toMatchObject({ code: expect.stringMatching(/^E_(READ|VANISHED)$/) });
         }
       });
+    });
+
+    it('after a commit: archives a file keeping its relative path, or deletes it, only while the landing holds the bytes that were read', async () => {
+      const l = await backend.landing();
+      await l.put('d/x/a.csv', 'a\n1\n');
+      await l.put('b.csv', 'b\n2\n');
+      await l.put('c.csv', 'c\n3\n');
+      await l.put('e.csv', 'e\n5\n');
+      const arch = l.archive(false);
+      await withSource(l.config(arch.extra), async (src) => {
+        const at = Object.fromEntries((await list(src)).map((f) => [f.key, f]));
+        expect(await src.dispose(at['d/x/a.csv']!, 'archive')).toEqual({ uri: arch.uri('d/x/a.csv') });
+        expect(await arch.keys()).toEqual(['d/x/a.csv']);
+        expect((await arch.read('d/x/a.csv')).toString()).toBe('a\n1\n');
+        expect(await src.dispose(at['b.csv']!, 'delete')).toEqual({});
+        // Replaced after it was listed (and read): neither moved nor deleted, left for the next run.
+        await l.put('c.csv', 'c\n3\n4\n');
+        await expect(src.dispose(at['c.csv']!, 'archive')).rejects.toMatchObject({ code: 'E_CHANGED' });
+        await expect(src.dispose(at['c.csv']!, 'delete')).rejects.toMatchObject({ code: 'E_CHANGED' });
+        // Gone since: nothing to do, said so.
+        await l.remove('e.csv');
+        await expect(src.dispose(at['e.csv']!, 'archive')).rejects.toMatchObject({ code: expect.stringMatching(/^E_(CHANGED|DISPOSE)$/) });
+        expect((await list(src)).map((f) => f.key)).toEqual(['c.csv']);
+        expect(await arch.keys()).toEqual(['d/x/a.csv']);
+        // The same path archived again replaces the copy archived before.
+        const [c] = await list(src);
+        expect(await src.dispose(c!, 'archive')).toEqual({ uri: arch.uri('c.csv') });
+        await l.put('c.csv', 'c\nnew\n');
+        const [c2] = await list(src);
+        await src.dispose(c2!, 'archive');
+        expect((await arch.read('c.csv')).toString()).toBe('c\nnew\n');
+        expect(await list(src)).toEqual([]);
+      });
+    });
+
+    it('an archive inside the root is not listed; one at or above the root is a config error', async () => {
+      const l = await backend.landing();
+      await l.put('a.csv', 'a\n1\n');
+      const arch = l.archive(true);
+      await withSource(l.config(arch.extra), async (src) => {
+        const [f] = await list(src);
+        await src.dispose(f!, 'archive');
+        expect(await list(src)).toEqual([]);
+        expect(await arch.keys()).toEqual(['a.csv']);
+      });
+      const root = l.config();
+      const at = backend.name.startsWith('s3') ? { archive_to: root['prefix'] } : { archive_to: root['path'] ?? root['root'] };
+      await expect(makeComponent<Source>('source', { ...root, ...at })).rejects.toMatchObject({ code: 'E_CONFIG', message: expect.stringMatching(/archive_to is the/) });
     });
 
     if (backend.links) {

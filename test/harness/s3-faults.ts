@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Purpose } from '../../connector/clients/s3.js';
 import { testDeps } from '../helpers/index.js';
 
@@ -35,7 +35,7 @@ export type FaultPlan = (call: Omit<S3Call, 'at' | 'status' | 'fault' | 'headers
  * Install a fault plan for the clients the connector builds from now on: through the factories'
  * `onS3Client` (the in-process CLI gets it via `testDeps`; direct factory calls pass `observe`).
  */
-export function installS3Faults(plan: FaultPlan = () => undefined): { calls: S3Call[]; observe: (client: S3Client, purpose: S3Purpose) => void; uninstall(): void } {
+export function installS3Faults(plan: FaultPlan = () => undefined, opts: { conditions?: S3Client } = {}): { calls: S3Call[]; observe: (client: S3Client, purpose: S3Purpose) => void; uninstall(): void } {
   const calls: S3Call[] = [];
   const counts = new Map<string, number>();
   const observe = (client: S3Client, purpose: S3Purpose) => {
@@ -56,6 +56,14 @@ export function installS3Faults(plan: FaultPlan = () => undefined): { calls: S3C
           return { response: { statusCode: f.status, reason: f.code, headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'test' }, body: Readable.from([Buffer.from(xml)]) } };
         }
         if (f?.kind === 'before') await f.run();
+        if (opts.conditions) {
+          const failed = await preconditionFails(opts.conditions, args.input ?? {}, call.headers);
+          if (failed) {
+            call.status = 412;
+            const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>${failed}</Message><RequestId>test</RequestId></Error>`;
+            return { response: { statusCode: 412, reason: 'Precondition Failed', headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'test' }, body: Readable.from([Buffer.from(xml)]) } };
+          }
+        }
         const out = await next(args);
         call.status = out?.response?.statusCode;
         if (f?.kind === 'reset-body' && out?.response?.body instanceof Readable) {
@@ -74,6 +82,39 @@ export function installS3Faults(plan: FaultPlan = () => undefined): { calls: S3C
       if (testDeps.onS3Client === observe) delete testDeps.onS3Client;
     },
   };
+}
+
+/**
+ * S3's conditional requests, which s3rver ignores: If-Match / If-None-Match on the object itself
+ * (PutObject, DeleteObject, GetObject) and x-amz-copy-source-if-match on CopyObject's source,
+ * checked against the object's current ETag on the server (read with `admin`) as S3 checks them.
+ * Returns why the precondition fails, or undefined.
+ */
+async function preconditionFails(admin: S3Client, input: { Bucket?: string; Key?: string }, headers: Record<string, string>): Promise<string | undefined> {
+  const h = (n: string) => headers[n] ?? headers[n.toLowerCase()] ?? Object.entries(headers).find(([k]) => k.toLowerCase() === n)?.[1];
+  const etagOf = async (bucket: string, key: string): Promise<string | undefined> => {
+    try {
+      return (await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag;
+    } catch {
+      return undefined;
+    }
+  };
+  const ifMatch = h('if-match');
+  const ifNoneMatch = h('if-none-match');
+  if ((ifMatch || ifNoneMatch) && input.Bucket && input.Key) {
+    const cur = await etagOf(input.Bucket, input.Key);
+    if (ifMatch && (cur === undefined || (ifMatch !== '*' && ifMatch !== cur))) return `If-Match ${ifMatch}: the object is ${cur ?? 'absent'}`;
+    if (ifNoneMatch === '*' && cur !== undefined) return 'If-None-Match *: the object exists';
+  }
+  const copyIfMatch = h('x-amz-copy-source-if-match');
+  const copySource = h('x-amz-copy-source');
+  if (copyIfMatch && copySource) {
+    const src = decodeURIComponent(copySource.replace(/^\//, ''));
+    const slash = src.indexOf('/');
+    const cur = await etagOf(src.slice(0, slash), src.slice(slash + 1));
+    if (cur !== copyIfMatch) return `x-amz-copy-source-if-match ${copyIfMatch}: the source is ${cur ?? 'absent'}`;
+  }
+  return undefined;
 }
 
 /** Pass `limit` bytes of `src` through, then fail the way a reset connection does. */
