@@ -85,6 +85,8 @@ export class TallyXmlReader implements XmlHandler, RowReader {
   }
 
   private emit(r: Row, line: number): void {
+    let fields = 0;
+    for (const _ in r.record) if (++fields > this.limits.max_fields) throw fileError('E_LIMIT', `a <${r.entity}> row with more than ${this.limits.max_fields} fields (see limits.max_fields)`, { line });
     if (r.note?.quality?.balanced === false) this.unbalanced++;
     this.sink.beginRow(r.entity, ++this.rows, line, r.note);
     this.sink.record(r.record);

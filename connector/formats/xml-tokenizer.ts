@@ -30,7 +30,14 @@ export class XmlTokenizer {
   /** Line number (1-based) at `lineScan` in `buf`. */
   private line = 1;
   private lineScan = 0;
-  /** Characters of the current unfinished construct, checked against the limit. */
+  /**
+   * An unfinished construct waits for this character (`>` to end a tag, `<` to end text); chunks
+   * without it are only collected. Joining every chunk onto the buffer instead copied a long
+   * token once per chunk: a 20 MiB value cost seconds and hundreds of MiB of garbage.
+   */
+  private need: '<' | '>' | undefined;
+  private pending: string[] = [];
+  private pendingChars = 0;
   constructor(
     private readonly h: XmlHandler,
     private readonly maxTokenChars: number,
@@ -64,12 +71,33 @@ export class XmlTokenizer {
   }
 
   feed(chunk: string): void {
-    this.buf = this.buf.length ? this.buf + chunk : chunk;
+    if (this.need !== undefined && chunk.indexOf(this.need) < 0) {
+      this.pending.push(chunk);
+      this.pendingChars += chunk.length;
+      if (this.buf.length + this.pendingChars > this.maxTokenChars) this.tooLong(0);
+      return;
+    }
+    this.takePending(chunk);
     this.run(false);
   }
 
   end(): void {
+    this.takePending('');
     this.run(true);
+  }
+
+  private takePending(chunk: string): void {
+    if (this.pending.length) {
+      this.pending.push(chunk);
+      chunk = this.pending.join('');
+      this.pending = [];
+      this.pendingChars = 0;
+    }
+    this.buf = this.buf.length ? this.buf + chunk : chunk;
+  }
+
+  private tooLong(pos: number): never {
+    throw fileError('E_LIMIT', `an XML token is longer than ${this.maxTokenChars} characters (unterminated tag or comment?)`, { line: this.lineAt(pos) });
   }
 
   private compact(pos: number): void {
@@ -161,10 +189,9 @@ export class XmlTokenizer {
       }
     }
     if (!final) {
-      if (n - pos > this.maxTokenChars) {
-        throw fileError('E_LIMIT', `an XML token is longer than ${this.maxTokenChars} characters (unterminated tag or comment?)`, { line: this.lineAt(pos) });
-      }
+      if (n - pos > this.maxTokenChars) this.tooLong(pos);
       this.compact(pos);
+      this.need = this.buf.length === 0 ? undefined : this.buf.charCodeAt(0) === 60 ? '>' : '<';
     } else if (pos < n) {
       throw fileError('E_XML_TRUNCATED', `the file ends inside a tag ("${s.slice(pos, pos + 40)}"): the export looks truncated`, { line: this.lineAt(pos) }, { hint: 'land the complete file again; nothing from this file was delivered' });
     } else {
