@@ -29,8 +29,8 @@ const MB = 1e6;
 /** A child that runs longer than this is killed and the sample marked crashed. */
 const TIMEOUT_MS = 60 * 60 * 1000;
 
-type Group = 'csv' | 'xml' | 'peers' | 'mem' | 'noop';
-const GROUPS: Group[] = ['csv', 'xml', 'peers', 'mem', 'noop'];
+type Group = 'csv' | 'xml' | 'peers' | 'mem' | 'noop' | 'typed';
+const GROUPS: Group[] = ['csv', 'xml', 'peers', 'mem', 'noop', 'typed'];
 type Kind = 'limit' | 'connector' | 'peer';
 
 interface Sample {
@@ -93,7 +93,7 @@ interface Floor {
   id: string;
   target: string;
   measured: string;
-  status: 'PASS' | 'FAIL' | 'N/A' | 'INVALID';
+  status: 'PASS' | 'FAIL' | 'N/A' | 'INVALID' | 'INFO';
   detail?: string;
 }
 
@@ -186,7 +186,7 @@ function walkFiles(dir: string, skip?: (name: string) => boolean): string[] {
   return out;
 }
 
-function writeConfig(dir: string, landing: string): string {
+function writeConfig(dir: string, landing: string, sink: 'ndjson' | 'parquet' | 'arrow' = 'ndjson'): string {
   const cfg = {
     tenant_id: 'bench',
     connector_id: 'tally_bench',
@@ -196,7 +196,7 @@ function writeConfig(dir: string, landing: string): string {
       { id: 'file.local.tally.csv', pattern: '**/*.csv' },
     ],
     state: { type: 'local', path: join(dir, 'state') },
-    sink: { type: 'ndjson', path: join(dir, 'out') },
+    sink: { type: sink, path: join(dir, 'out') },
     log_level: 'warn',
   };
   const p = join(dir, 'config.json');
@@ -325,7 +325,7 @@ function limitCase(ctx: Ctx, id: string, group: Group, input: ArtifactId): CaseD
 }
 
 /** The connector's `run`, end to end, on a fresh landing holding just `input`. */
-function connectorCase(ctx: Ctx, id: string, label: string, group: Group, input: ArtifactId, name: string, extra: Partial<CaseDef> = {}): CaseDef {
+function connectorCase(ctx: Ctx, id: string, label: string, group: Group, input: ArtifactId, name: string, extra: Partial<CaseDef> = {}, sink: 'ndjson' | 'parquet' | 'arrow' = 'ndjson'): CaseDef {
   return {
     id,
     label,
@@ -338,7 +338,7 @@ function connectorCase(ctx: Ctx, id: string, label: string, group: Group, input:
       rmrf(repDir);
       const landing = join(repDir, 'landing');
       place(inputPath(ctx, input), landing, name);
-      const cfg = writeConfig(repDir, landing);
+      const cfg = writeConfig(repDir, landing, sink);
       const expected = info(ctx, input).expected_rows;
       const s = await runConnector(rep, cfg, (sum) => {
         const probs: string[] = [];
@@ -347,12 +347,24 @@ function connectorCase(ctx: Ctx, id: string, label: string, group: Group, input:
         if (sum['rows_rejected'] !== 0) probs.push(`rows_rejected=${String(sum['rows_rejected'])}`);
         if (sum['rows_emitted'] !== expected) probs.push(`rows_emitted=${String(sum['rows_emitted'])}, the generator wrote ${expected}`);
         if (sum['bytes_read'] !== info(ctx, input).bytes) probs.push(`bytes_read=${String(sum['bytes_read'])}, the file has ${info(ctx, input).bytes}`);
+        const checkpoints = walkFiles(join(repDir, 'state')).filter((f) => /[\\/]files[\\/][^\\/]+\.json$/.test(f));
+        if (checkpoints.length !== 1) probs.push(`${checkpoints.length} committed checkpoints in the state, expected 1`);
+        if (sink !== 'ndjson') {
+          // Typed outputs: the manifest lists every output and its rows; the files are on disk.
+          const files = walkFiles(join(repDir, 'out'), (n) => n === '_dead_letter' || n === '.staging');
+          const manifests = files.filter((f) => f.includes('_manifests'));
+          const data = files.filter((f) => f.endsWith(`.${sink}`));
+          if (manifests.length !== 1) probs.push(`${manifests.length} manifests, expected 1`);
+          const m = manifests[0] ? (JSON.parse(readFileSync(manifests[0], 'utf8')) as { rows: number; outputs: Array<{ rows: number; bytes: number }> }) : undefined;
+          if (m && m.rows !== expected) probs.push(`the manifest lists ${m.rows} rows, expected ${expected}`);
+          const bytes = data.reduce((a, f) => a + statSync(f).size, 0);
+          if (m && m.outputs.reduce((a, o) => a + o.bytes, 0) !== bytes) probs.push('the manifest and the files on disk disagree on sizes');
+          return { probs, detail: { output_files: data.length, output_rows: m?.rows, output_bytes: bytes } };
+        }
         // Independent checks: the envelopes are on disk and the checkpoint is committed.
         const outs = walkFiles(join(repDir, 'out'), (n) => n === '_dead_letter').filter((f) => f.endsWith('.ndjson'));
         const lines = outs.reduce((a, f) => a + countLines(f), 0);
         if (lines !== expected) probs.push(`the NDJSON output has ${lines} lines, expected ${expected}`);
-        const checkpoints = walkFiles(join(repDir, 'state')).filter((f) => /[\\/]files[\\/][^\\/]+\.json$/.test(f));
-        if (checkpoints.length !== 1) probs.push(`${checkpoints.length} committed checkpoints in the state, expected 1`);
         return { probs, detail: { output_files: outs.length, output_lines: lines, output_bytes: outs.reduce((a, f) => a + statSync(f).size, 0) } };
       });
       if (!ctx.keep) rmrf(repDir);
@@ -439,6 +451,12 @@ function buildCases(ctx: Ctx, groups: Set<Group>): CaseDef[] {
   });
   if (has('xml') || has('peers')) cases.push(limitCase(ctx, 'limit_xml_utf8', 'xml', 'xml_utf8'));
   if (has('xml')) cases.push(connectorCase(ctx, 'connector_xml_utf8', 'connector run (XML UTF-8 → NDJSON)', 'xml', 'xml_utf8', 'daybook-utf8.xml', { peer: 'sax_xml_utf8', limit: 'limit_xml_utf8' }));
+  // Typed outputs (issue: Parquet and Arrow sinks): the same inputs into Parquet (zstd) and Arrow IPC.
+  if (has('typed')) {
+    cases.push(connectorCase(ctx, 'connector_parquet_csv', 'connector run (CSV → Parquet, zstd)', 'typed', 'csv', 'trn_voucher.csv', { limit: 'limit_csv' }, 'parquet'));
+    cases.push(connectorCase(ctx, 'connector_arrow_csv', 'connector run (CSV → Arrow IPC)', 'typed', 'csv', 'trn_voucher.csv', { limit: 'limit_csv' }, 'arrow'));
+    cases.push(connectorCase(ctx, 'connector_parquet_xml', 'connector run (XML UTF-8 → Parquet, zstd)', 'typed', 'xml_utf8', 'daybook-utf8.xml', { limit: 'limit_xml_utf8' }, 'parquet'));
+  }
   if (has('peers')) {
     cases.push(saxCase('sax_xml_utf8', 'sax', 'xml_utf8'));
     cases.push(saxCase('saxes_xml_utf8', 'saxes', 'xml_utf8'));
@@ -576,7 +594,23 @@ function floors(results: CaseResult[], quick: boolean, reps: number): Floor[] {
     const x = x16.wall_s_median / x8.wall_s_median;
     fl.push({ id: 'xml_utf16_vs_utf8', target: 'XML UTF-16 wall ≤ 1.3× UTF-8 wall', measured: `${x.toFixed(2)}× (${x16.wall_s_median.toFixed(2)} s vs ${x8.wall_s_median.toFixed(2)} s)`, status: status(x <= 1.3, x8, x16) });
   } else fl.push({ id: 'xml_utf16_vs_utf8', target: 'XML UTF-16 wall ≤ 1.3× UTF-8 wall', measured: 'not run', status: 'N/A' });
-  const conn = results.filter((r) => r.kind === 'connector' && r.reps);
+  const pq = by.get('connector_parquet_csv');
+  if (pq) {
+    const rps = pq.rows_per_s ?? 0;
+    fl.push({ id: 'parquet_csv_rows', target: 'CSV → Parquet end to end ≥ 250,000 rows/s', measured: `${Math.round(rps).toLocaleString('en')} rows/s (${pq.wall_s_median.toFixed(2)} s)`, status: status(rps >= 250_000, pq) });
+  } else fl.push({ id: 'parquet_csv_rows', target: 'CSV → Parquet end to end ≥ 250,000 rows/s', measured: 'not run', status: 'N/A' });
+  const typed = results.filter((r) => r.group === 'typed' && r.reps);
+  if (typed.length) {
+    const worst = typed.reduce((a, b) => (b.peak_rss_bytes > a.peak_rss_bytes ? b : a));
+    fl.push({ id: 'typed_rss', target: 'typed outputs peak RSS ≤ 300 MB', measured: `${(worst.peak_rss_bytes / MB).toFixed(1)} MB (${worst.id})`, status: status(worst.peak_rss_bytes <= 300 * MB, ...typed) });
+  } else fl.push({ id: 'typed_rss', target: 'typed outputs peak RSS ≤ 300 MB', measured: 'not run', status: 'N/A' });
+  const nd = by.get('connector_csv');
+  if (pq && nd) {
+    const a = Number(pq.samples[0]?.detail['output_bytes'] ?? 0);
+    const b = Number(nd.samples[0]?.detail['output_bytes'] ?? 0);
+    if (a && b) fl.push({ id: 'parquet_size', target: 'Parquet output size against NDJSON (reported)', measured: `${(a / MB).toFixed(1)} MB vs ${(b / MB).toFixed(1)} MB (${((100 * a) / b).toFixed(1)} %)`, status: 'INFO' });
+  }
+  const conn = results.filter((r) => r.kind === 'connector' && r.group !== 'typed' && r.reps);
   if (conn.length) {
     const worst = conn.reduce((a, b) => (b.peak_rss_bytes > a.peak_rss_bytes ? b : a));
     fl.push({
@@ -679,6 +713,7 @@ async function main(): Promise<number> {
   if (opt.groups.has('xml') || opt.groups.has('peers')) (needed.add('xml_utf8'), needed.add('xml_utf16'));
   if (opt.groups.has('mem')) (needed.add('csv_small'), needed.add('csv_big'));
   if (opt.groups.has('noop')) needed.add('noop');
+  if (opt.groups.has('typed')) (needed.add('csv'), needed.add('xml_utf8'));
 
   // Disk: the inputs still to generate, plus the biggest per-run output (connector NDJSON is ~4× a CSV).
   const stale = staleArtifacts(dir, opt.plan, opt.seed).filter((id) => needed.has(id));

@@ -8,6 +8,7 @@ import { sftpSource, type SftpSourceConfig } from './sources/sftp.js';
 import { folderSink, type FolderSinkConfig } from './sinks/ndjson.js';
 import { stdoutSink, type StdoutSinkConfig } from './sinks/stdout.js';
 import { s3Sink, type S3SinkConfig } from './sinks/s3.js';
+import { arrowSink, parquetSink, type FolderColumnarConfig } from './sinks/columnar.js';
 import { localStore, type LocalStoreConfig } from './stores/local.js';
 import { s3Store, type S3StoreConfig } from './stores/s3-docstore.js';
 
@@ -18,7 +19,7 @@ import { s3Store, type S3StoreConfig } from './stores/s3-docstore.js';
  */
 
 export type SourceConfig = LocalSourceConfig | S3SourceConfig | SftpSourceConfig;
-export type SinkConfig = FolderSinkConfig | StdoutSinkConfig | S3SinkConfig;
+export type SinkConfig = FolderSinkConfig | FolderColumnarConfig | StdoutSinkConfig | S3SinkConfig;
 export type StoreConfig = LocalStoreConfig | S3StoreConfig;
 export type { Component, ComponentContext, ComponentSchema, RuntimeDeps } from './component.js';
 export type { LocalSourceConfig, S3SourceConfig, SftpSourceConfig, FolderSinkConfig, StdoutSinkConfig, S3SinkConfig, LocalStoreConfig, S3StoreConfig };
@@ -27,7 +28,7 @@ type AnyComponent<T> = Component<{ type: string } & Record<string, any>, T>;
 
 /** The families, each a table from `type` to its component. */
 export const SOURCES: Record<SourceConfig['type'], AnyComponent<Source>> = { local: localSource, s3: s3Source, sftp: sftpSource } as never;
-export const SINKS: Record<SinkConfig['type'], AnyComponent<Sink>> = { ndjson: folderSink, stdout: stdoutSink, s3: s3Sink } as never;
+export const SINKS: Record<SinkConfig['type'], AnyComponent<Sink>> = { ndjson: folderSink, parquet: parquetSink, arrow: arrowSink, stdout: stdoutSink, s3: s3Sink } as never;
 export const STORES: Record<StoreConfig['type'], AnyComponent<DocStore>> = { local: localStore, s3: s3Store } as never;
 
 export type Family = 'source' | 'sink' | 'store';

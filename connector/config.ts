@@ -152,15 +152,16 @@ export function resolveConfig(input: unknown, file: string): Config {
   const sink = fragment<SinkConfig>('sink', 'sink', c.sink);
   // Dead letters: as configured (a folder, or `type: s3`), else beside the output: `<sink>/_dead_letter`
   // for a folder, `<prefix>_dead_letter/` in the sink's bucket, `./dead_letter` for stdout.
+  // Dead letters are NDJSON whatever the sink's format.
   const deadLetter: DeadLetterConfig =
     c.dead_letter?.type === 's3'
-      ? fragment<S3SinkConfig>('sink', 'dead_letter', c.dead_letter)
+      ? { ...fragment<S3SinkConfig>('sink', 'dead_letter', c.dead_letter), format: 'ndjson' }
       : c.dead_letter?.path
         ? { type: 'ndjson', path: abs(c.dead_letter.path) }
-        : sink.type === 'ndjson'
+        : sink.type === 'ndjson' || sink.type === 'parquet' || sink.type === 'arrow'
           ? { type: 'ndjson', path: resolve(sink.path, '_dead_letter') }
           : sink.type === 's3'
-            ? { ...sink, prefix: joinPrefix(sink.prefix, '_dead_letter/') }
+            ? { ...sink, format: 'ndjson', prefix: joinPrefix(sink.prefix, '_dead_letter/') }
             : { type: 'ndjson', path: abs('dead_letter') };
 
   // The audit log: as configured, else beside the state.

@@ -29,6 +29,8 @@ export interface DriftDecision {
   heldBy: string[];
   /** The schema version each entity's envelopes carry. */
   versions: Record<string, number>;
+  /** The shape of each of those versions: what typed outputs (Parquet, Arrow) take their columns from. */
+  shapes: Record<string, Shape>;
   /** Per entity, the rows to withhold from delivery: those the check rejects go to the dead letter. */
   divert: Record<string, RowCheck>;
 }
@@ -267,11 +269,17 @@ export function createDriftGate(opts: DriftGateOptions): DriftGate {
 
         if (policy?.withholds) {
           const heldBy = newAlerts.filter((a) => a.severity === fileSeverity).map((a) => a.id);
-          return { outcome: policy.stopsRun ? 'fail' : 'quarantine', alerts: newAlerts, heldBy, versions: {}, divert: {} };
+          return { outcome: policy.stopsRun ? 'fail' : 'quarantine', alerts: newAlerts, heldBy, versions: {}, shapes: {}, divert: {} };
         }
         const divert: Record<string, RowCheck> = {};
         if (policy?.divertsMisfits) for (const v of verdicts) if (v.kind === 'schema_changed' && v.base) divert[v.entity] = checkAgainst(v.base);
-        return { outcome: 'deliver', alerts: newAlerts, heldBy: [], versions, divert };
+        // The shape each entity's rows are stamped with: the registered version (or, in read, the one proposed).
+        const shapes: Record<string, Shape> = {};
+        for (const v of verdicts) {
+          const reg = registered.get(v.entity);
+          shapes[v.entity] = reg && reg.version === versions[v.entity] ? reg.shape : versions[v.entity] === v.base?.version ? v.base!.shape : v.proposed;
+        }
+        return { outcome: 'deliver', alerts: newAlerts, heldBy: [], versions, shapes, divert };
       });
     },
   };

@@ -85,8 +85,11 @@ export class TallyXmlReader implements XmlHandler, RowReader {
   }
 
   private emit(r: Row, line: number): void {
-    let fields = 0;
-    for (const _ in r.record) if (++fields > this.limits.max_fields) throw fileError('E_LIMIT', `a <${r.entity}> row with more than ${this.limits.max_fields} fields (see limits.max_fields)`, { line });
+    // A row has at most as many fields as its object has elements: count only when that could be too many.
+    if (this.objFields > this.limits.max_fields) {
+      let fields = 0;
+      for (const _ in r.record) if (++fields > this.limits.max_fields) throw fileError('E_LIMIT', `a <${r.entity}> row with more than ${this.limits.max_fields} fields (see limits.max_fields)`, { line });
+    }
     if (r.note?.quality?.balanced === false) this.unbalanced++;
     this.sink.beginRow(r.entity, ++this.rows, line, r.note);
     this.sink.record(r.record);

@@ -1,3 +1,4 @@
+import type { Shape } from '../../state/types.js';
 import { FNV_OFFSET, FNV_PRIME } from '../hashing.js';
 import { VClass } from '../formats/classify.js';
 import type { Cells, FieldKey, RowNote, RowSink } from '../rows/row-sink.js';
@@ -367,6 +368,8 @@ function writeUint(b: Buffer, o: number, n: number): number {
 export interface LineDecision {
   /** The schema version each entity's envelopes carry. */
   versions: Record<string, number>;
+  /** The shape of each of those versions (what typed outputs take their column types from). */
+  shapes?: Record<string, Shape>;
   /** Per entity: why a record does not fit (its envelope is withheld), or undefined. */
   divert: Record<string, (record: unknown) => string | undefined>;
 }

@@ -12,6 +12,7 @@ import { FilePipeline, type PipelineResult } from './pipeline.js';
 import type { Sink } from '../sinks/sink.js';
 import type { RemoteFile, Source } from '../sources/source.js';
 import { ARCHIVE_MESSAGE } from '../sources/match.js';
+import { mergeShapes } from '../drift/diff.js';
 
 export interface IngestContext {
   config: Config;
@@ -159,7 +160,7 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
   let pipeline: FilePipeline | undefined;
   try {
     pipeline = new FilePipeline(
-      { format, key: file.key, ...(stream.entity ? { entity: stream.entity } : {}), clearNames: config.privacy.clear_names, delimiter: stream.csv.delimiter, limits, origin: { ...origin, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }, versions: ctx.versions },
+      { format, key: file.key, ...(stream.entity ? { entity: stream.entity } : {}), clearNames: config.privacy.clear_names, delimiter: stream.csv.delimiter, limits, origin: { ...origin, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }, versions: ctx.versions, rowFormat: ctx.sink.rowFormat ?? 'envelope' },
       head,
       {
         bytes: (chunk) => output.write(chunk),
@@ -204,7 +205,21 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
     async deliver(decision) {
       const entities = { ...result.entities };
       let rows = result.rows;
-      const rewrite = lineRewrite(decision, result.stamped);
+      let skip: Set<number> | undefined;
+      if (output.withhold) {
+        // A typed sink's row log: withheld rows are found first (to the dead letter), left out on commit.
+        const checks = Object.fromEntries(Object.entries(decision.divert).filter(([e]) => result.entities[e] !== undefined));
+        if (Object.keys(checks).length) {
+          skip = new Set();
+          for (const d of await output.withhold(checks)) {
+            dl.add({ ...dlBase(), code: 'E_SCHEMA', entity: d.entity, line: d.line, ordinal: d.ordinal, reason: d.reason, raw: d.raw });
+            skip.add(d.ordinal);
+            rows--;
+            entities[d.entity] = (entities[d.entity] ?? 1) - 1;
+          }
+        }
+      }
+      const rewrite = output.withhold ? undefined : lineRewrite(decision, result.stamped);
       if (rewrite) {
         await output.rewrite((line) => rewrite.line(line));
         for (const d of rewrite.diverted) {
@@ -214,7 +229,25 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
         }
       }
       const dlUri = await dl.commit(sha256);
-      const r = await output.commit(sha256);
+      // Typed sinks type each entity's columns by the version its rows carry, widened where this
+      // file's values need more (a new field, more decimals), so no value is ever coerced.
+      // Rows the decision withheld (alert) are gone: the rest fit the version, which keeps its types
+      // (only its decimals may widen), and fields the version lacks are typed from the file.
+      const shapes: Record<string, Shape> = {};
+      for (const [e, fileShape] of result.shapes) {
+        const version = decision.shapes?.[e] ?? {};
+        if (!decision.divert[e]) {
+          shapes[e] = mergeShapes(version, fileShape);
+          continue;
+        }
+        const s: Shape = { ...fileShape, ...version };
+        for (const [p, f] of Object.entries(version)) {
+          const g = fileShape[p];
+          if (g && f.type === 'decimal' && g.type === 'decimal') s[p] = { ...f, scale: Math.max(f.scale ?? 0, g.scale ?? 0) };
+        }
+        shapes[e] = s;
+      }
+      const r = await output.commit(sha256, { shapes, versions: decision.versions, run_id: ctx.runId, ...(skip ? { skip } : {}) });
       return { uri: r.uri, ...(dlUri ? { dead_letter_uri: dlUri } : {}), rows, rows_rejected: dl.count, entities };
     },
     async abort() {

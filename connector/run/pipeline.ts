@@ -6,6 +6,7 @@ import { csvEntity } from '../formats/csv-entity.js';
 import type { RowReader } from '../formats/reader.js';
 import { TallyXmlReader } from '../formats/tally-xml.js';
 import { EnvelopeWriter, type EnvelopeContext } from '../output/envelope.js';
+import { RowLogWriter } from '../output/row-log.js';
 import { ShapeCollector } from '../drift/infer.js';
 import { Tee, type RejectedRow, type RowSink } from '../rows/row-sink.js';
 import type { Shape } from '../drift/types.js';
@@ -29,7 +30,21 @@ export interface PipelineSpec {
   origin: Omit<EnvelopeContext, 'format' | 'encoding'>;
   /** Schema versions registered for the stream's entities when the file starts (absent: 1). */
   versions: Record<string, number>;
+  /** How rows are staged: envelope lines, or the row log of typed sinks (the sink says). */
+  rowFormat?: 'envelope' | 'rowlog';
 }
+
+/** What stages a file's rows: the envelope writer or the row log writer, both consumers of the row seam. */
+type StageWriter = RowSink & {
+  readonly rows: number;
+  readonly stamped: Map<string, number>;
+  readonly ctx: EnvelopeContext;
+  tick(): void;
+  invalidate(): void;
+  readonly full: boolean;
+  flush(): Promise<void>;
+  drain(): Promise<void>;
+};
 
 export interface PipelineOutput {
   /** Envelope bytes, in order; awaited, so a slow sink slows the reader (backpressure). */
@@ -59,7 +74,7 @@ const XML_PIECE = 32 * 1024;
 export class FilePipeline {
   private readonly decoder: TextDecoderStream8;
   private readonly reader: RowReader;
-  private readonly writer: EnvelopeWriter;
+  private readonly writer: StageWriter;
   private readonly shapes = new ShapeCollector();
   private entity = '';
   private firstReject: string | undefined;
@@ -71,7 +86,8 @@ export class FilePipeline {
     private readonly out: PipelineOutput,
   ) {
     this.decoder = new TextDecoderStream8(head);
-    this.writer = new EnvelopeWriter({ ...spec.origin, format: spec.format, encoding: this.decoder.decision.encoding }, (b) => out.bytes(b), (e) => spec.versions[e] ?? 1);
+    const ctx = { ...spec.origin, format: spec.format, encoding: this.decoder.decision.encoding };
+    this.writer = spec.rowFormat === 'rowlog' ? new RowLogWriter(ctx, (b) => out.bytes(b)) : new EnvelopeWriter(ctx, (b) => out.bytes(b), (e) => spec.versions[e] ?? 1);
     const rows: RowSink = new Tee(this.writer, this.shapes);
     const limits = spec.limits;
     this.reader =

@@ -372,7 +372,8 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       out = await prepared.deliver(decision);
     } catch (e) {
       await prepared.abort().catch(() => {});
-      await fail(item, fileId, new ConnectorError('E_SINK', `the sink could not deliver the output: ${errorMessage(e)}`, { cause: e, retryable: true }), prepared.sha256, prepared.raw_bytes);
+      const se = isConnectorError(e) && e.code === 'E_SINK' ? e : new ConnectorError('E_SINK', `the sink could not deliver the output: ${errorMessage(e)}`, { cause: e, retryable: true });
+      await fail(item, fileId, se, prepared.sha256, prepared.raw_bytes);
       return;
     }
     summary.files_processed++;

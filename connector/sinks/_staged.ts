@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConnectorError } from '../errors.js';
 import { ownerTag } from '../../state/debris.js';
-import type { StagedOutput } from './sink.js';
+import type { CommitMeta, StagedOutput, WithheldRow } from './sink.js';
 
 /**
  * The staging every sink shares: one input file's output is written to a temporary file (one
@@ -42,9 +42,11 @@ export async function inDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
  * Makes the staged file visible; returns its URI. `tmp` is closed; it belongs to `deliver` from then
  * on (rename it, or read it and remove it). If `deliver` throws, the caller's `abort` removes it.
  */
-export type Deliver = (tmp: string, bytes: number, sha256: string) => Promise<string>;
+export type Deliver = (tmp: string, bytes: number, sha256: string, meta: CommitMeta | undefined) => Promise<string | { uri: string; bytes: number }>;
 
 export interface StageOptions {
+  /** Typed sinks: the rows of the staged row log that the decision withholds. */
+  withhold?: (tmp: string, checks: Record<string, (record: unknown) => string | undefined>) => Promise<WithheldRow[]>;
   /** fsync the staged file before delivering it (a local rename must be durable; an upload need not). */
   fsync?: boolean;
   /** Called when the output is aborted, e.g. to cancel an upload in flight. */
@@ -100,13 +102,22 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
       await rename(tmp2, tmp);
       fh = await open(tmp, 'a', 0o600);
     },
-    async commit(sha256: string) {
+    ...(opts.withhold
+      ? {
+          async withhold(checks: Record<string, (record: unknown) => string | undefined>) {
+            if (!fh) throw new ConnectorError('E_SINK', 'withhold after commit/abort');
+            await fh.sync().catch(() => {});
+            return opts.withhold!(tmp, checks);
+          },
+        }
+      : {}),
+    async commit(sha256: string, meta?: CommitMeta) {
       if (!fh) throw new ConnectorError('E_SINK', 'commit after commit/abort');
       if (opts.fsync !== false) await fh.sync();
       await fh.close();
       fh = undefined;
-      const uri = await deliver(tmp, bytes, sha256);
-      return { uri, bytes };
+      const r = await deliver(tmp, bytes, sha256, meta);
+      return typeof r === 'string' ? { uri: r, bytes } : r;
     },
     async abort() {
       if (fh) {

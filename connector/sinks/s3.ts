@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownerTag, sweep } from '../../state/debris.js';
@@ -9,9 +9,13 @@ import { ConnectorError, errorMessage, isConnectorError } from '../errors.js';
 import { S3_ENCRYPTION_PROPERTY, sseParams, type S3ClientObserver, type S3Connection, type S3Encryption } from '../clients/s3.js';
 import { forgetDir, stageFile } from './_staged.js';
 import { partitionPath, type OutputTarget, type Sink, type SinkComponent } from './sink.js';
+import { COLUMNAR_PROPERTIES, columnarPath, manifestOf, manifestPath, requireMeta, type ColumnarSinkFields } from './columnar.js';
+import { convertRowLog, divertRowLog, type ColumnarOptions, type EntityOutput } from '../output/columnar/convert.js';
 
-export interface S3SinkConfig extends S3Connection, S3Encryption {
+export interface S3SinkConfig extends S3Connection, S3Encryption, Partial<ColumnarSinkFields> {
   type: 's3';
+  /** ndjson (default), or typed columnar outputs; dead letters are always NDJSON. */
+  format?: 'ndjson' | 'parquet' | 'arrow';
 }
 
 export const s3Sink: SinkComponent<S3SinkConfig> = {
@@ -20,7 +24,11 @@ export const s3Sink: SinkComponent<S3SinkConfig> = {
     $ref: '#/$defs/s3Connection',
     description:
       'NDJSON objects in a bucket: <prefix>tenant=<t>/stream=<s>/date=<YYYY-MM-DD>/<file id>.<sha256 prefix>.ndjson, one per input file version. Each is staged in a local temp file and uploaded when its input file is complete, so an object appears only whole. Written with server-side encryption: SSE-KMS under kms_key_id when set, else SSE-S3 (AES256). Credentials come from the standard AWS chain.',
-    properties: { ...S3_ENCRYPTION_PROPERTY },
+    properties: {
+      ...S3_ENCRYPTION_PROPERTY,
+      format: { enum: ['ndjson', 'parquet', 'arrow'], default: 'ndjson', description: 'ndjson: one NDJSON object per input file. parquet / arrow: one typed object per input file and entity under <prefix>tenant=<t>/stream=<s>/entity=<e>/run_date=<d>/, and a manifest per input file under <prefix>tenant=<t>/stream=<s>/_manifests/ uploaded last. Dead letters are NDJSON whatever the format.' },
+      ...COLUMNAR_PROPERTIES,
+    },
   },
   async create(cfg, ctx) {
     return createS3Sink(cfg, ctx.tenantId, { field: `${ctx.field}.endpoint`, ...(ctx.deps.onS3Client ? { observe: ctx.deps.onS3Client } : {}) });
@@ -86,6 +94,7 @@ function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions =
 
   return {
     kind: 's3',
+    rowFormat: cfg.format === 'parquet' || cfg.format === 'arrow' ? 'rowlog' : 'envelope',
     async ready() {
       await init();
     },
@@ -101,6 +110,74 @@ function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions =
         throw e;
       }
       let current: Upload | undefined;
+      const upload = async (tmp: string, key: string, contentType: string): Promise<string> => {
+        const uri = `s3://${cfg.bucket}/${key}`;
+        const body = createReadStream(tmp, { highWaterMark: 1 << 20 });
+        try {
+          current = new s.Upload({
+            client: s.client,
+            params: { Bucket: cfg.bucket, Key: key, Body: body, ContentType: contentType, ...sse },
+            partSize: opts.partSize ?? S3_SINK_PART_BYTES,
+            queueSize: opts.queueSize ?? S3_SINK_QUEUE,
+            leavePartsOnError: false,
+          });
+          await current.done();
+        } catch (e) {
+          throw uploadError(e, s, uri);
+        } finally {
+          current = undefined;
+          body.destroy();
+        }
+        return uri;
+      };
+      const format = cfg.format ?? 'ndjson';
+      if (format !== 'ndjson') {
+        const fmt: ColumnarOptions = { format, compression: cfg.compression ?? 'zstd', rowGroupRows: cfg.row_group_rows ?? 65536, decimalScale: cfg.decimal_scale ?? 6 };
+        return stageFile(
+          dir,
+          async (tmp, _bytes, sha256, m) => {
+            const meta = requireMeta(m);
+            const tag = ownerTag();
+            let outs: EntityOutput[];
+            try {
+              outs = await convertRowLog(tmp, meta, fmt, (i) => join(dir, `${tag}-${i}.tmp`), false, meta.skip);
+            } finally {
+              await rm(tmp, { force: true });
+            }
+            // One object per entity, then the manifest. A failure removes what was uploaded: no object,
+            // no manifest, no checkpoint (S3 has no multi-object commit; a killed run leaves objects
+            // without a manifest, overwritten by the file's next delivery under the same names).
+            const uploaded: string[] = [];
+            try {
+              const done: Array<EntityOutput & { uri: string }> = [];
+              for (const o of outs) {
+                const key = s.prefix + columnarPath(tenantId, t, o.entity, sha256, format);
+                const uri = await upload(o.tmp, key, format === 'parquet' ? 'application/vnd.apache.parquet' : 'application/vnd.apache.arrow.file');
+                uploaded.push(key);
+                done.push({ ...o, uri });
+              }
+              const mkey = s.prefix + manifestPath(tenantId, t, sha256);
+              const mtmp = join(dir, `${tag}-m.tmp`);
+              await writeFile(mtmp, JSON.stringify(manifestOf(tenantId, t, sha256, meta, fmt, done), null, 1) + '\n', { mode: 0o600 });
+              const uri = await upload(mtmp, mkey, 'application/json');
+              return { uri, bytes: outs.reduce((a, o) => a + o.bytes, 0) };
+            } catch (e) {
+              const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+              await Promise.all(uploaded.map((Key) => s.client.send(new DeleteObjectCommand({ Bucket: cfg.bucket, Key })).catch(() => {})));
+              throw e;
+            } finally {
+              await Promise.all([...outs.map((o) => rm(o.tmp, { force: true })), rm(join(dir, `${tag}-m.tmp`), { force: true })]);
+            }
+          },
+          {
+            fsync: false,
+            withhold: async (tmp, checks) => divertRowLog(tmp, checks),
+            onAbort: async () => {
+              await current?.abort();
+            },
+          },
+        );
+      }
       return stageFile(
         dir,
         async (tmp, _bytes, sha256) => {

@@ -1,4 +1,25 @@
 import type { Component } from '../component.js';
+import type { Shape } from '../../state/types.js';
+
+/** What a typed sink (Parquet, Arrow) needs to know of the file when it commits. */
+export interface CommitMeta {
+  /** Per entity, the shape its columns are typed by (the registered version, widened to this file's values). */
+  shapes: Record<string, Shape>;
+  /** Per entity, the schema version its rows carry. */
+  versions: Record<string, number>;
+  run_id: string;
+  /** Row ordinals the decision withholds (typed sinks; envelope sinks had their lines rewritten). */
+  skip?: ReadonlySet<number>;
+}
+
+/** A row a typed sink's staged log holds that the decision withholds. */
+export interface WithheldRow {
+  entity: string;
+  ordinal: number;
+  line: number;
+  reason: string;
+  raw: string;
+}
 /**
  * A sink receives one input file's output at a time, staged: bytes are written to a temporary place
  * and become visible only on `commit`, all at once. `abort` throws the staged bytes away (a failed
@@ -11,8 +32,16 @@ export interface StagedOutput {
    * Used when the drift gate must restamp schema versions or withhold rows after a file was read.
    */
   rewrite(fn: (line: string) => string | null): Promise<void>;
-  /** Make the output visible; returns where it went. `sha256` names the file version. */
-  commit(sha256: string): Promise<{ uri: string; bytes: number }>;
+  /**
+   * Make the output visible; returns where it went. `sha256` names the file version. Typed sinks
+   * convert the staged envelopes here, with the column types in `meta`.
+   */
+  commit(sha256: string, meta?: CommitMeta): Promise<{ uri: string; bytes: number }>;
+  /**
+   * Typed sinks: the staged rows that fail `checks` (the drift decision's, per entity), found before
+   * commit so that they go to the dead letter; `commit` then leaves them out (`meta.skip`).
+   */
+  withhold?(checks: Record<string, (record: unknown) => string | undefined>): Promise<WithheldRow[]>;
   abort(): Promise<void>;
 }
 
@@ -25,6 +54,11 @@ export interface OutputTarget {
 
 export interface Sink {
   readonly kind: string;
+  /**
+   * How the file's rows are staged: envelope lines (NDJSON, stdout, S3 NDJSON), or the row log that
+   * typed sinks convert on commit (output/row-log.ts).
+   */
+  readonly rowFormat?: 'envelope' | 'rowlog';
   /**
    * Optional: build what the sink needs (clients, endpoint checks) before the first file, so a bad
    * sink config fails the run up front (E_CONFIG) instead of failing each file. `open` does the

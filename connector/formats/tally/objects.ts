@@ -402,11 +402,50 @@ function balance(rows: Row[]): NonNullable<RowNote['quality']> {
 /** The exact sum of decimal strings (nulls count as zero); undefined when one is not a decimal. */
 export function sumDecimals(values: unknown[]): string | undefined {
   let scale = 0;
+  let maxDigits = 0;
   for (const v of values) {
     if (v === null) continue;
-    if (typeof v !== 'string' || !/^-?\d+(\.\d+)?$/.test(v)) return undefined;
-    const i = v.indexOf('.');
-    if (i >= 0) scale = Math.max(scale, v.length - i - 1);
+    if (typeof v !== 'string') return undefined;
+    const n = v.length;
+    let i = v.charCodeAt(0) === 45 ? 1 : 0;
+    const start = i;
+    let dot = -1;
+    for (; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c === 46) {
+        if (dot >= 0 || i === start || i === n - 1) return undefined;
+        dot = i;
+      } else if (c < 48 || c > 57) return undefined;
+    }
+    if (n === start) return undefined;
+    const frac = dot < 0 ? 0 : n - dot - 1;
+    if (frac > scale) scale = frac;
+    const digits = n - start - (dot < 0 ? 0 : 1);
+    if (digits > maxDigits) maxDigits = digits;
+  }
+  // Exact in doubles while every scaled value has at most 13 digits and there are at most 900 of
+  // them (the sum stays below 2^53); BigInt otherwise.
+  if (maxDigits + scale <= 13 && values.length <= 900) {
+    let total = 0;
+    for (const v of values) {
+      if (v === null) continue;
+      const s = v as string;
+      let x = 0;
+      let frac = -1;
+      const neg = s.charCodeAt(0) === 45;
+      for (let i = neg ? 1 : 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c === 46) frac = 0;
+        else {
+          x = x * 10 + (c - 48);
+          if (frac >= 0) frac++;
+        }
+      }
+      for (let k = frac < 0 ? 0 : frac; k < scale; k++) x *= 10;
+      total += neg ? -x : x;
+    }
+    if (total === 0) return scale ? `0.${'0'.repeat(scale)}` : '0';
+    return scaledText(BigInt(total), scale);
   }
   let total = 0n;
   for (const v of values) {
@@ -418,6 +457,10 @@ export function sumDecimals(values: unknown[]): string | undefined {
     const n = BigInt(int! + frac.padEnd(scale, '0'));
     total += neg ? -n : n;
   }
+  return scaledText(total, scale);
+}
+
+function scaledText(total: bigint, scale: number): string {
   const neg = total < 0n;
   const digits = (neg ? -total : total).toString().padStart(scale + 1, '0');
   const out = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;

@@ -1,0 +1,233 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { Shape } from '../../../state/types.js';
+import { ConnectorError, errorMessage } from '../../errors.js';
+import { ArrowWriter } from './arrow.js';
+import { compressorFor } from './codecs.js';
+import { asyncCompressor } from './compress-pool.js';
+import { columnsFor, type ColumnSink, type ColumnSpec } from './columns.js';
+import { readRowLog, recordId, rowRecord, type LogFile, type LogRow } from '../row-log.js';
+import { ParquetWriter, type Compression } from './parquet.js';
+
+/**
+ * The typed outputs of one input file: its staged envelopes (the NDJSON the row seam wrote, after
+ * the drift decision) read once, each entity's rows into its own Parquet or Arrow file, typed by
+ * the entity's registered shape. Row groups (record batches) are flushed as they fill and a budget
+ * across entities bounds what is buffered, so memory does not grow with the input.
+ */
+
+export type ColumnarFormat = 'parquet' | 'arrow';
+
+export interface ColumnarOptions {
+  format: ColumnarFormat;
+  compression: Compression;
+  rowGroupRows: number;
+  /** Least scale of decimal columns. */
+  decimalScale: number;
+}
+
+export interface EntityOutput {
+  entity: string;
+  /** The local file written (still private: the sink makes it visible). */
+  tmp: string;
+  rows: number;
+  bytes: number;
+  columns: number;
+}
+
+/** Bytes buffered across all entities of a file before the largest row group is flushed early. */
+const BUDGET_BYTES = 48 << 20;
+const PER_WRITER_BYTES = 24 << 20;
+
+interface Writer {
+  /** Promises (async compression) are the writer's backpressure: await them. */
+  append(e: unknown): unknown;
+  readonly sinks: readonly ColumnSink[];
+  beginRow(): void;
+  endRow(): unknown;
+  buffered(): number;
+  readonly rowCount: number;
+  close(): number | Promise<number>;
+  discard(): void;
+  flushRowGroup(): unknown;
+}
+
+export const EXTENSION: Record<ColumnarFormat, string> = { parquet: '.parquet', arrow: '.arrow' };
+
+/** Where each cell of an entity's rows goes: the column of its key, and the record columns it leaves null. */
+interface CellPlan {
+  keys: string[];
+  map: Int32Array;
+  nulls: number[];
+}
+
+function planFor(columns: ColumnSpec[], keys: string[]): CellPlan {
+  const byKey = new Map<string, number>();
+  columns.forEach((c, j) => {
+    if (c.key !== undefined) byKey.set(c.key, j);
+  });
+  const map = new Int32Array(keys.length);
+  const covered = new Set<number>();
+  keys.forEach((k, i) => {
+    const j = byKey.get(k);
+    if (j === undefined) throw new Error(`no column for field ${k}`);
+    map[i] = j;
+    covered.add(j);
+  });
+  const nulls: number[] = [];
+  columns.forEach((c, j) => {
+    if (c.key !== undefined && !covered.has(j)) nulls.push(j);
+  });
+  return { keys, map, nulls };
+}
+
+/** Metadata column positions (columns.ts META order); `quality` follows them when present. */
+const M = { tenant: 0, connector: 1, stream: 2, entity: 3, record_id: 4, file_id: 5, ordinal: 6, line: 7, version: 8, run: 9, emitted: 10, quality: 11 } as const;
+
+/**
+ * The typed outputs of a file staged as a row log (output/row-log.ts): the same outputs as from
+ * envelopes, without JSON in between. `skip` names the ordinals withheld by the drift decision.
+ */
+export async function convertRowLog(
+  staged: string,
+  meta: { shapes: Record<string, Shape>; versions: Record<string, number> },
+  o: ColumnarOptions,
+  tmpFor: (i: number) => string,
+  fsync: boolean,
+  skip?: ReadonlySet<number>,
+): Promise<EntityOutput[]> {
+  // Pages are compressed on the worker thread (the other core) when there is something to compress.
+  const compressAsync = o.format === 'parquet' && o.compression !== 'none' ? asyncCompressor(o.compression) : undefined;
+  interface Open {
+    w: Writer;
+    tmp: string;
+    columns: ColumnSpec[];
+    quality: boolean;
+    plan: CellPlan | undefined;
+    version: number;
+    entity: string;
+  }
+  const writers = new Map<string, Open>();
+  let file: LogFile | undefined;
+  const open = (r: LogRow): Open => {
+    const shape = meta.shapes[r.entity];
+    if (!shape) throw new Error(`no schema was decided for entity ${r.entity}`);
+    const quality = r.entity === 'vouchers' || r.qe > r.qs;
+    const columns = columnsFor(shape, { quality, decimalScale: o.decimalScale });
+    const tmp = tmpFor(writers.size);
+    const w: Writer =
+      o.format === 'parquet'
+        ? new ParquetWriter(tmp, columns, { compression: o.compression, ...(compressAsync ? { compressAsync } : {}), rowGroupRows: o.rowGroupRows, rowGroupBytes: PER_WRITER_BYTES, fsync, kv: { 'tally.entity': r.entity } })
+        : new ArrowWriter(tmp, columns, { batchRows: o.rowGroupRows, batchBytes: PER_WRITER_BYTES, fsync });
+    const x: Open = { w, tmp, columns, quality, plan: undefined, version: meta.versions[r.entity] ?? 1, entity: r.entity };
+    writers.set(r.entity, x);
+    return x;
+  };
+  let entity = '';
+  let ordinal = 0;
+  let n = 0;
+  try {
+    let cur: Open | undefined;
+    let idHead: Buffer | undefined;
+    for (const r of readRowLog(staged, (f) => {
+      file = f;
+      idHead = Buffer.from(`${f.file_id}.`);
+    })) {
+      if (skip?.has(r.ordinal)) continue;
+      entity = r.entity;
+      ordinal = r.ordinal;
+      if (!cur || cur.entity !== entity) cur = writers.get(entity) ?? open(r);
+      const f = file!;
+      if (r.keys) {
+        let plan = cur.plan;
+        if (!plan || plan.keys !== r.keys) plan = cur.plan = planFor(cur.columns, r.keys);
+        const w = cur.w;
+        w.beginRow();
+        const c = w.sinks;
+        c[M.tenant]!.set(f.tenant_id);
+        c[M.connector]!.set(f.connector_id);
+        c[M.stream]!.set(f.stream_id);
+        c[M.entity]!.set(entity);
+        const rid = c[M.record_id]!;
+        if (rid.recordId) rid.recordId(idHead!, r.ordinal, r.hash);
+        else rid.set(recordId(f.file_id, r.ordinal, r.hash));
+        c[M.file_id]!.set(f.file_id);
+        c[M.ordinal]!.set(r.ordinal);
+        c[M.line]!.set(r.line);
+        c[M.version]!.set(cur.version);
+        c[M.run]!.set(f.run_id);
+        c[M.emitted]!.set(f.emitted_at);
+        if (cur.quality) {
+          if (r.qe > r.qs) c[M.quality]!.fromJson(r.b, r.qs, r.qe);
+          else c[M.quality]!.set(null);
+        }
+        const map = plan.map;
+        for (let i = 0; i < r.n; i++) c[map[i]!]!.fromCell(r, i);
+        for (const j of plan.nulls) c[j]!.set(null);
+        const p = w.endRow();
+        if (p) await p;
+      } else {
+        const p = cur.w.append({
+          tenant_id: f.tenant_id,
+          connector_id: f.connector_id,
+          stream_id: f.stream_id,
+          entity,
+          record_id: recordId(f.file_id, r.ordinal, r.hash),
+          source: { file_id: f.file_id, ordinal: r.ordinal, line: r.line },
+          schema_version: cur.version,
+          run_id: f.run_id,
+          emitted_at: f.emitted_at,
+          quality: r.qe > r.qs ? JSON.parse(r.b.toString('utf8', r.qs, r.qe)) : undefined,
+          record: rowRecord(r),
+        });
+        if (p) await p;
+      }
+      if ((++n & 4095) === 0 && writers.size > 1) {
+        let total = 0;
+        let big: Writer | undefined;
+        for (const x of writers.values()) {
+          const b = x.w.buffered();
+          total += b;
+          if (!big || b > big.buffered()) big = x.w;
+        }
+        if (total > BUDGET_BYTES) await big?.flushRowGroup();
+      }
+    }
+    const out: EntityOutput[] = [];
+    for (const [ent, x] of writers) {
+      const rows = x.w.rowCount;
+      out.push({ entity: ent, tmp: x.tmp, rows, bytes: await x.w.close(), columns: x.columns.length });
+    }
+    return out;
+  } catch (err) {
+    for (const x of writers.values()) x.w.discard();
+    await Promise.all([...writers.values()].map((x) => rm(x.tmp, { force: true })));
+    if (err instanceof ConnectorError) throw err;
+    throw new ConnectorError('E_SINK', `the ${o.format} output could not be written (${entity || 'row'} row ${ordinal || n + 1}): ${errorMessage(err)}`, {
+      cause: err,
+      retryable: true,
+      hint: 'nothing of this file was delivered. A decimal beyond DECIMAL(38, s) needs a smaller sink.decimal_scale; anything else is a bug (report it with the row)',
+    });
+  }
+}
+
+export interface DivertedLogRow {
+  entity: string;
+  ordinal: number;
+  line: number;
+  reason: string;
+  raw: string;
+}
+
+/** Rows of a row log that the drift decision withholds (checked against their registered version). */
+export function divertRowLog(staged: string, checks: Record<string, (record: unknown) => string | undefined>): DivertedLogRow[] {
+  const out: DivertedLogRow[] = [];
+  for (const r of readRowLog(staged, () => {})) {
+    const check = checks[r.entity];
+    if (!check) continue;
+    const rec = rowRecord(r);
+    const reason = check(rec);
+    if (reason !== undefined) out.push({ entity: r.entity, ordinal: r.ordinal, line: r.line, reason, raw: JSON.stringify(rec).slice(0, 4096) });
+  }
+  return out;
+}
