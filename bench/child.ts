@@ -5,7 +5,7 @@
  *   node dist/bench/child.js csvparse FILE              csv-parse, counting records (no other work)
  *   node dist/bench/child.js sax      FILE utf8|utf16le sax (strict), counting VOUCHER elements
  *   node dist/bench/child.js saxes    FILE utf8|utf16le saxes, counting VOUCHER elements
- *   node dist/bench/child.js duckdb   FILE OUT          DuckDB, 1 thread: COPY (SELECT * FROM read_csv(FILE)) TO OUT (FORMAT json)
+ *   node dist/bench/child.js duckdb   FILE OUT          DuckDB, 1 thread: COPY (SELECT * FROM read_csv(FILE)) TO OUT (FORMAT json, or parquet+zstd when OUT ends in .parquet)
  *
  * The last stdout line is JSON: { rows, bytes, elapsed_ms, max_rss_bytes, ... }. Strict XML parsers
  * reject Tally's `&#4;` references (U+0004 is not allowed in XML 1.0), so the XML passes run the text
@@ -162,7 +162,9 @@ async function duckdb(file: string, out: string): Promise<void> {
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const con = await instance.connect();
   const threads = (await con.runAndReadAll(`SELECT current_setting('threads') AS t`)).getRows()[0]?.[0];
-  const res = await con.runAndReadAll(`COPY (SELECT * FROM read_csv(${sqlString(resolve(file))})) TO ${sqlString(resolve(out))} (FORMAT json)`);
+  // An OUT ending in .parquet gives DuckDB's own Parquet writer (zstd, as the connector's default).
+  const format = out.endsWith('.parquet') ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT json';
+  const res = await con.runAndReadAll(`COPY (SELECT * FROM read_csv(${sqlString(resolve(file))})) TO ${sqlString(resolve(out))} (${format})`);
   const count = Number(res.getRows()[0]?.[0] ?? -1);
   con.closeSync();
   instance.closeSync();

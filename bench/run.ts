@@ -398,7 +398,7 @@ function buildCases(ctx: Ctx, groups: Set<Group>): CaseDef[] {
   const cases: CaseDef[] = [];
   const has = (g: Group) => groups.has(g);
   // CSV (main file)
-  if (has('csv') || has('peers')) cases.push(limitCase(ctx, 'limit_csv', 'csv', 'csv'));
+  if (has('csv') || has('peers') || has('typed')) cases.push(limitCase(ctx, 'limit_csv', 'csv', 'csv'));
   if (has('csv')) cases.push(connectorCase(ctx, 'connector_csv', 'connector run (CSV → NDJSON)', 'csv', 'csv', 'trn_voucher.csv', { peer: 'duckdb_csv', limit: 'limit_csv' }));
   if (has('peers')) {
     cases.push({
@@ -449,11 +449,27 @@ function buildCases(ctx: Ctx, groups: Set<Group>): CaseDef[] {
         return probs;
       }),
   });
-  if (has('xml') || has('peers')) cases.push(limitCase(ctx, 'limit_xml_utf8', 'xml', 'xml_utf8'));
+  if (has('xml') || has('peers') || has('typed')) cases.push(limitCase(ctx, 'limit_xml_utf8', 'xml', 'xml_utf8'));
   if (has('xml')) cases.push(connectorCase(ctx, 'connector_xml_utf8', 'connector run (XML UTF-8 → NDJSON)', 'xml', 'xml_utf8', 'daybook-utf8.xml', { peer: 'sax_xml_utf8', limit: 'limit_xml_utf8' }));
   // Typed outputs (issue: Parquet and Arrow sinks): the same inputs into Parquet (zstd) and Arrow IPC.
   if (has('typed')) {
-    cases.push(connectorCase(ctx, 'connector_parquet_csv', 'connector run (CSV → Parquet, zstd)', 'typed', 'csv', 'trn_voucher.csv', { limit: 'limit_csv' }, 'parquet'));
+    cases.push(connectorCase(ctx, 'connector_parquet_csv', 'connector run (CSV → Parquet, zstd)', 'typed', 'csv', 'trn_voucher.csv', { peer: 'duckdb_parquet_csv', limit: 'limit_csv' }, 'parquet'));
+    cases.push({
+      id: 'duckdb_parquet_csv',
+      label: 'DuckDB 1 thread: read_csv → parquet',
+      group: 'typed',
+      kind: 'peer',
+      input: 'csv',
+      note: 'DuckDB: COPY (SELECT * FROM read_csv(f)) TO out.parquet (FORMAT parquet, COMPRESSION zstd) with threads=1; row count verified',
+      run: (rep) =>
+        runChild(ctx, 'duckdb_parquet_csv', rep, ['duckdb', inputPath(ctx, 'csv'), join('{REP}', 'out.parquet')], (r) => {
+          const want = info(ctx, 'csv').expected_rows;
+          const probs: string[] = [];
+          if (r['rows'] !== want) probs.push(`DuckDB COPY wrote ${String(r['rows'])} rows, the generator wrote ${want}`);
+          if (r['threads'] !== 1) probs.push(`DuckDB ran with threads=${String(r['threads'])}, expected 1`);
+          return probs;
+        }),
+    });
     cases.push(connectorCase(ctx, 'connector_arrow_csv', 'connector run (CSV → Arrow IPC)', 'typed', 'csv', 'trn_voucher.csv', { limit: 'limit_csv' }, 'arrow'));
     cases.push(connectorCase(ctx, 'connector_parquet_xml', 'connector run (XML UTF-8 → Parquet, zstd)', 'typed', 'xml_utf8', 'daybook-utf8.xml', { limit: 'limit_xml_utf8' }, 'parquet'));
   }

@@ -48,6 +48,32 @@ interface Pool {
 
 let pool: Pool | undefined;
 
+/**
+ * Bytes sent for compression and not yet back. Pages are sent as they are cut, so without a bound a
+ * fast reader would queue whole row groups, uncompressed, on the worker: `compressionDrained` is the
+ * backpressure the writer's caller awaits.
+ */
+let inflight = 0;
+let waiters: { below: number; resolve(): void }[] = [];
+
+function settle(n: number): void {
+  inflight -= n;
+  if (!waiters.length) return;
+  const still: typeof waiters = [];
+  for (const w of waiters) (inflight <= w.below ? w.resolve() : still.push(w));
+  waiters = still;
+}
+
+export function compressionBacklog(): number {
+  return inflight;
+}
+
+/** Resolves once at most `below` bytes are still being compressed. */
+export function compressionDrained(below: number): Promise<void> {
+  if (inflight <= below) return Promise.resolve();
+  return new Promise((resolve) => waiters.push({ below, resolve }));
+}
+
 function start(): Pool {
   const worker = new Worker(WORKER, { eval: true, workerData: { zstd: require.resolve('@foxglove/wasm-zstd'), snappy: require.resolve('snappyjs') } });
   const p: Pool = { worker, next: 0, pending: new Map(), ready: Promise.resolve() };
@@ -80,14 +106,21 @@ export function asyncCompressor(codec: Exclude<Compression, 'none'>): (b: Uint8A
   return async (b) => {
     pool ??= start();
     const p = pool;
-    await p.ready;
-    const copy = new Uint8Array(b.length);
+    const n = b.length;
+    inflight += n;
+    // The caller reuses b as soon as this returns: copy it before the first await.
+    const copy = new Uint8Array(n);
     copy.set(b);
-    const id = p.next++;
-    return new Promise<Uint8Array>((resolve, reject) => {
-      if (p.pending.size === 0) p.worker.ref();
-      p.pending.set(id, { resolve, reject });
-      p.worker.postMessage({ id, codec, buf: copy.buffer }, [copy.buffer]);
-    });
+    try {
+      await p.ready;
+      const id = p.next++;
+      return await new Promise<Uint8Array>((resolve, reject) => {
+        if (p.pending.size === 0) p.worker.ref();
+        p.pending.set(id, { resolve, reject });
+        p.worker.postMessage({ id, codec, buf: copy.buffer }, [copy.buffer]);
+      });
+    } finally {
+      settle(n);
+    }
   };
 }

@@ -4,7 +4,7 @@ import type { Shape } from '../../../state/types.js';
 import { ConnectorError, errorMessage } from '../../errors.js';
 import { ArrowWriter } from './arrow.js';
 import { compressorFor } from './codecs.js';
-import { asyncCompressor } from './compress-pool.js';
+import { asyncCompressor, compressionBacklog, compressionDrained } from './compress-pool.js';
 import { columnsFor, type ColumnSink, type ColumnSpec } from './columns.js';
 import { readRowLog, recordId, rowRecord, type LogFile, type LogRow } from '../row-log.js';
 import { ParquetWriter, type Compression } from './parquet.js';
@@ -37,6 +37,8 @@ export interface EntityOutput {
 
 /** Bytes buffered across all entities of a file before the largest row group is flushed early. */
 const BUDGET_BYTES = 48 << 20;
+/** Uncompressed page bytes waiting for the compression thread before the reader waits for it. */
+const BACKLOG_BYTES = 16 << 20;
 const PER_WRITER_BYTES = 24 << 20;
 
 interface Writer {
@@ -182,6 +184,7 @@ export async function convertRowLog(
         });
         if (p) await p;
       }
+      if (compressAsync && (n & 255) === 0 && compressionBacklog() > BACKLOG_BYTES) await compressionDrained(BACKLOG_BYTES >> 1);
       if ((++n & 4095) === 0 && writers.size > 1) {
         let total = 0;
         let big: Writer | undefined;

@@ -32,6 +32,16 @@ const ENC = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 } as const;
 const CODEC: Record<Compression, number> = { none: 0, snappy: 1, zstd: 6 };
 const DICT_MAX_ENTRIES = 4096;
 const DICT_MAX_BYTES = 1 << 20;
+/** What a column's value buffers start at; they double as needed, up to a page. */
+const INITIAL_VALUES = 1024;
+const INITIAL_BYTES = 16 << 10;
+
+/** `a` with twice the room (at most `cap` entries), its values kept. */
+function grown<T extends Int32Array | BigInt64Array | Uint8Array>(a: T, cap: number): T {
+  const b = new (a.constructor as new (n: number) => T)(Math.min(cap, a.length * 2));
+  b.set(a as never);
+  return b;
+}
 
 /** Buffer#utf8Write: Node's direct UTF-8 encoder (what Buffer#write calls after checking its arguments). */
 type Utf8Buf = Buffer & { utf8Write(s: string, offset: number): number };
@@ -286,7 +296,7 @@ abstract class Col {
     const body = def ? Buffer.concat([def, bytes]) : bytes;
     const page = this.w.page(0, body, [5, 'struct', [[1, 'i32', this.rows], [2, 'i32', enc], [3, 'i32', ENC.RLE], [4, 'i32', ENC.RLE]]]);
     this.pages.push(page);
-    this.bytes += page.data.length;
+    this.bytes += page.data.length || page.usize; // async: still compressing, count it whole
     this.chunkRows += this.rows;
     if (this.c.nullable) this.valid.fill(0, 0, (this.rows + 7) >> 3);
     this.rows = 0;
@@ -321,15 +331,17 @@ class StrCol extends Col {
   private dictCount = 0;
   private lastV: string | undefined;
   private lastI = -1;
-  private readonly idx: Int32Array;
+  private idx: Int32Array;
   /** The dictionary by FNV-1a of its entries' UTF-8 bytes, so that text given as bytes needs no string. */
   private byHash = new Map<number, number>();
   private entryAt: number[] = [];
 
   constructor(c: ColumnSpec, w: WriterCore) {
     super(c, w);
-    this.buf = Buffer.allocUnsafe(w.pageSize + 65536);
-    this.idx = new Int32Array(this.rowCap);
+    // Buffers start small and grow to what the data needs (a page at most): a wide entity has
+    // dozens of columns, most of them short flags, and several entities are open at once.
+    this.buf = Buffer.allocUnsafe(INITIAL_BYTES);
+    this.idx = new Int32Array(Math.min(this.rowCap, INITIAL_VALUES));
     this.startChunk();
   }
 
@@ -355,6 +367,7 @@ class StrCol extends Col {
         this.lastV = v;
         this.lastI = i;
       }
+      if (this.nn === this.idx.length) this.idx = grown(this.idx, this.rowCap);
       this.idx[this.nn++] = i;
     } else {
       const max = this.pos + 4 + v.length * 3;
@@ -386,6 +399,7 @@ class StrCol extends Col {
       for (let j = s; j < e; j++) h = Math.imul(h ^ b[j]!, 0x01000193);
       const i = this.byHash.get(h);
       if (i !== undefined && this.entryIs(i, b, s, e)) {
+        if (this.nn === this.idx.length) this.idx = grown(this.idx, this.rowCap);
         this.idx[this.nn++] = i;
         this.present();
         if (++this.rows === this.rowCap) this.cut();
@@ -500,7 +514,7 @@ class StrCol extends Col {
     if (this.dictPos > 0) {
       const page = this.w.page(2, this.dictBuf!.subarray(0, this.dictPos), [7, 'struct', [[1, 'i32', this.dict ? this.dict.size : this.dictCount], [2, 'i32', ENC.PLAIN]]]);
       this.dictPage = page;
-      this.bytes += page.data.length;
+      this.bytes += page.data.length || page.usize; // async: still compressing, count it whole
     }
     return super.endChunk();
   }
@@ -512,12 +526,12 @@ class StrCol extends Col {
 }
 
 class Int32Col extends Col {
-  protected readonly i32: Int32Array;
+  protected i32: Int32Array;
   private min: number | null = null;
   private max = 0;
   constructor(c: ColumnSpec, w: WriterCore) {
     super(c, w, Math.min(w.rowCap, w.pageSize >> 2));
-    this.i32 = new Int32Array(this.rowCap);
+    this.i32 = new Int32Array(Math.min(this.rowCap, INITIAL_VALUES));
   }
   set(v: unknown): void {
     if (v === null || v === undefined) return this.null();
@@ -525,6 +539,7 @@ class Int32Col extends Col {
     this.put(v);
   }
   protected put(x: number): void {
+    if (this.nn === this.i32.length) this.i32 = grown(this.i32, this.rowCap);
     this.i32[this.nn++] = x;
     if (this.min === null) this.min = this.max = x;
     else if (x < this.min) this.min = x;
@@ -567,17 +582,21 @@ class DateCol extends Int32Col {
 
 /** INT64 from safe integers (or BigInt); TIMESTAMP from ISO text or epoch ms. */
 class Int64Col extends Col {
-  protected readonly i32: Int32Array;
-  private readonly i64: BigInt64Array;
+  protected i32: Int32Array;
+  private i64: BigInt64Array;
   private min: number | null = null;
   private max = 0;
   private bmin: bigint | null = null;
   private bmax: bigint | null = null;
   constructor(c: ColumnSpec, w: WriterCore) {
     super(c, w, Math.min(w.rowCap, w.pageSize >> 3));
-    const ab = new ArrayBuffer(this.rowCap * 8);
-    this.i32 = new Int32Array(ab);
-    this.i64 = new BigInt64Array(ab);
+    this.i64 = new BigInt64Array(Math.min(this.rowCap, INITIAL_VALUES));
+    this.i32 = new Int32Array(this.i64.buffer);
+  }
+  private room(): void {
+    if (this.nn < this.i64.length) return;
+    this.i64 = grown(this.i64, this.rowCap);
+    this.i32 = new Int32Array(this.i64.buffer);
   }
   set(v: unknown): void {
     if (v === null || v === undefined) return this.null();
@@ -587,6 +606,7 @@ class Int64Col extends Col {
     this.put(v);
   }
   protected put(x: number): void {
+    this.room();
     const k = this.nn++;
     this.i32[2 * k] = x >>> 0;
     this.i32[2 * k + 1] = Math.floor(x / TWO32);
@@ -598,6 +618,7 @@ class Int64Col extends Col {
   }
   private putBig(x: bigint): void {
     if (BigInt.asIntN(64, x) !== x) throw new RangeError(`${this.c.name}: ${x} does not fit a 64-bit integer`);
+    this.room();
     this.i64[this.nn++] = x;
     if (this.bmin === null || x < this.bmin) this.bmin = x;
     if (this.bmax === null || x > this.bmax) this.bmax = x;
@@ -649,11 +670,11 @@ class TimestampCol extends Int64Col {
 
 /** DECIMAL(38, s) as 16-byte big-endian two's complement of the unscaled value. */
 class DecimalCol extends Col {
-  private readonly u8: Uint8Array;
-  private readonly dv: DataView;
+  private u8: Uint8Array;
+  private dv: DataView;
   constructor(c: ColumnSpec, w: WriterCore) {
     super(c, w, Math.min(w.rowCap, w.pageSize >> 4));
-    this.u8 = new Uint8Array(this.rowCap * 16);
+    this.u8 = new Uint8Array(Math.min(this.rowCap, INITIAL_VALUES) * 16);
     this.dv = new DataView(this.u8.buffer);
   }
   set(v: unknown): void {
@@ -665,6 +686,10 @@ class DecimalCol extends Col {
     else super.fromCell(r, i);
   }
   private put(u: number | bigint): void {
+    if (16 * this.nn === this.u8.length) {
+      this.u8 = grown(this.u8, this.rowCap * 16);
+      this.dv = new DataView(this.u8.buffer);
+    }
     const o = 16 * this.nn++;
     const dv = this.dv;
     if (typeof u === 'number') {
