@@ -40,6 +40,6 @@ schemas: build
 	node scripts/gen-schemas.mjs
 
 clean:
-	rm -rf dist examples/.state examples/out
+	rm -rf dist examples/.state examples/out examples/.state-parquet examples/out-parquet
 
 .PHONY: help install build check demo test bench schemas clean

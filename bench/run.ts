@@ -615,7 +615,7 @@ function floors(results: CaseResult[], quick: boolean, reps: number): Floor[] {
     const rps = pq.rows_per_s ?? 0;
     fl.push({ id: 'parquet_csv_rows', target: 'CSV → Parquet end to end ≥ 250,000 rows/s', measured: `${Math.round(rps).toLocaleString('en')} rows/s (${pq.wall_s_median.toFixed(2)} s)`, status: status(rps >= 250_000, pq) });
   } else fl.push({ id: 'parquet_csv_rows', target: 'CSV → Parquet end to end ≥ 250,000 rows/s', measured: 'not run', status: 'N/A' });
-  const typed = results.filter((r) => r.group === 'typed' && r.reps);
+  const typed = results.filter((r) => r.group === 'typed' && r.kind === 'connector' && r.reps);
   if (typed.length) {
     const worst = typed.reduce((a, b) => (b.peak_rss_bytes > a.peak_rss_bytes ? b : a));
     fl.push({ id: 'typed_rss', target: 'typed outputs peak RSS ≤ 300 MB', measured: `${(worst.peak_rss_bytes / MB).toFixed(1)} MB (${worst.id})`, status: status(worst.peak_rss_bytes <= 300 * MB, ...typed) });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { ListObjectsV2Command, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VoucherFactory } from '../bench/tally-data.js';
 import { Rng } from '../bench/prng.js';
 import { validatorFor } from '../connector/schemas.js';
-import { CORPUS, HAVE_CORPUS, cli, listFiles, readOutputs, rmrf, tempDir } from './helpers/index.js';
+import { CORPUS, HAVE_CORPUS, ROOT, cli, listFiles, readOutputs, rmrf, tempDir } from './helpers/index.js';
 import { arrowToParquet, compareRows, parquetRows, query } from './helpers/columnar.js';
 import { installS3Faults } from './harness/s3-faults.js';
 import { useS3rver } from './harness/s3rver.js';
@@ -378,4 +378,22 @@ log_level: warn
     const dl = (await keys(`${t.prefix}_dead_letter/`)).filter((k) => k.endsWith('.ndjson'));
     expect(dl).toHaveLength(1);
   });
+});
+
+describe('examples/parquet.yaml', () => {
+  it('runs on the bundled landing as the README says, and DuckDB reads every row it delivered', async () => {
+    const dir = tempDir('tc-typed-example-');
+    dirs.push(dir);
+    cpSync(join(ROOT, 'examples', 'landing'), join(dir, 'landing'), { recursive: true });
+    cpSync(join(ROOT, 'examples', 'parquet.yaml'), join(dir, 'parquet.yaml'));
+    const r = await cli(['run', '--config', join(dir, 'parquet.yaml')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.summary.rows_emitted).toBeGreaterThan(0);
+    const manifests = listFiles(join(dir, 'out-parquet')).filter((f) => f.includes('/_manifests/'));
+    expect(manifests.length).toBe(r.summary.files_processed);
+    const listed = manifests.reduce((a, m) => a + JSON.parse(readFileSync(m, 'utf8')).rows, 0);
+    const [row] = await query(`SELECT count(*)::INTEGER AS n FROM read_parquet('${join(dir, 'out-parquet')}/**/*.parquet', union_by_name = true)`);
+    expect(Number(row!['n'])).toBe(r.summary.rows_emitted);
+    expect(listed).toBe(r.summary.rows_emitted);
+  }, 120_000);
 });

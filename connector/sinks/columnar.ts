@@ -28,7 +28,7 @@ export interface ColumnarSinkFields {
 
 export const COLUMNAR_PROPERTIES = {
   compression: { enum: ['zstd', 'snappy', 'none'], default: 'zstd', description: 'Parquet page compression: zstd (level 1; half the size of snappy and faster here), snappy, or none. Arrow IPC files are written uncompressed.' },
-  row_group_rows: { type: 'integer', minimum: 1024, maximum: 1048576, default: 65536, description: 'Rows per Parquet row group or Arrow record batch (a group is also flushed early past 48 MiB).' },
+  row_group_rows: { type: 'integer', minimum: 1024, maximum: 1048576, default: 65536, description: 'Rows per Parquet row group or Arrow record batch (a group is also flushed early once it holds 16 MiB of values, or when all entities of a file together hold 32 MiB).' },
   decimal_scale: {
     type: 'integer',
     minimum: 0,

@@ -36,10 +36,10 @@ export interface EntityOutput {
 }
 
 /** Bytes buffered across all entities of a file before the largest row group is flushed early. */
-const BUDGET_BYTES = 48 << 20;
+const BUDGET_BYTES = 32 << 20;
 /** Uncompressed page bytes waiting for the compression thread before the reader waits for it. */
 const BACKLOG_BYTES = 16 << 20;
-const PER_WRITER_BYTES = 24 << 20;
+const PER_WRITER_BYTES = 16 << 20;
 
 interface Writer {
   /** Promises (async compression) are the writer's backpressure: await them. */
