@@ -152,6 +152,21 @@ export function buildConfigSchema(): Record<string, unknown> {
             default: {},
             properties: { delimiter: { type: 'string', minLength: 1, maxLength: 1, default: ',' } },
           },
+          changes: {
+            type: 'object',
+            additionalProperties: false,
+            description:
+              'Change capture by GUID and ALTERID: each object (a voucher with its lines, a master, a CSV row keyed by its guid column) is compared with the key index in the state registry and delivered with op insert or update; unchanged objects and stale ones (an older export landing late) are left out (emit: changes), and deletes come as one envelope per key. Files of the stream are applied one at a time, in the order of their paths.',
+            properties: {
+              deletes: {
+                enum: ['none', 'full', 'period'],
+                default: 'none',
+                description:
+                  'none: inserts and updates only. full: each file is a full snapshot of its company\'s objects, so keys it lacks are deleted (unless the snapshot is older than the index). period: keys whose voucher date lies inside the span of the file\'s voucher dates and that the file lacks are deleted. Objects marked deleted in the export (ACTION="Delete", ISDELETED Yes) are deletes in every mode.',
+              },
+              emit: { enum: ['changes', 'all'], default: 'changes', description: 'changes: only inserts, updates and deletes. all: every row, with its op (unchanged and stale rows included, as op unchanged / stale).' },
+            },
+          },
           after_commit: {
             enum: ['keep', 'archive', 'delete'],
             default: 'keep',

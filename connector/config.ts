@@ -28,6 +28,8 @@ export interface ResolvedStream {
   csv: { delimiter: string };
   drift: { compatible: DriftAction; breaking: DriftAction };
   after_commit: 'keep' | 'archive' | 'delete';
+  /** Change capture (absent: every row is delivered as today). */
+  changes?: { deletes: 'none' | 'full' | 'period'; emit: 'changes' | 'all' };
 }
 
 /** Where rejected rows go: a local folder or a bucket and prefix. */
@@ -180,6 +182,11 @@ export function resolveConfig(input: unknown, file: string): Config {
     ids.add(s.id);
     if (s.after_commit === 'archive' && !(c.source as { archive_to?: string }).archive_to) {
       throw invalid(file, [`streams: stream "${s.id}" has after_commit: archive, but source.archive_to is not set (where to move committed files)`]);
+    }
+    const sinkCfg = c.sink as { type: string; format?: string };
+    const typedSink = sinkCfg.type === 'parquet' || sinkCfg.type === 'arrow' || (sinkCfg.format !== undefined && sinkCfg.format !== 'ndjson');
+    if (s.changes && typedSink) {
+      throw invalid(file, [`streams: stream "${s.id}" has changes, which only NDJSON outputs carry so far (op and change in each envelope); use an ndjson, stdout or s3 (format: ndjson) sink for it`]);
     }
     const { pattern, patterns, ...rest } = s;
     return { ...rest, patterns: patterns ?? [pattern] } as ResolvedStream;

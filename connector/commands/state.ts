@@ -2,13 +2,18 @@ import { ConnectorError, EXIT_CODES } from '../errors.js';
 import { silentLogger } from '../log.js';
 import { createRuntime } from '../run/runtime.js';
 import type { FileEntry } from '../../state/types.js';
+import { ChangeIndex } from '../../state/change-index.js';
 import { parse, requireConfig, subcommand, type CliIO, type Command } from './_shared.js';
 
-const HELP = `Usage: tally-connector state <ls|show|forget> --config FILE [options]
+const HELP = `Usage: tally-connector state <ls|show|key|forget> --config FILE [options]
 
   ls      --config FILE                           streams with their files by status and last checkpoint
   show    --config FILE --stream ID [--path P]    the state documents of a stream (or one file), as JSON;
                                                   paths are hidden (file ids shown) unless privacy.clear_names
+  key     --config FILE --stream ID --key GUID    change capture: a key's entry in the key index (per company
+                                                  scope and entity): its ALTERID, content hash, record id,
+                                                  deleted or not, and its history (the files, by id, that
+                                                  changed it, with the ALTERID each brought)
   forget  --config FILE --stream ID --path P      drop one file's entry so the next run reads it again
                                                   (how an operator retries a failed or refused file)
 
@@ -16,7 +21,7 @@ Paths are landing paths relative to the root (see "tally-connector plan").`;
 
 export const stateCommand: Command = {
   name: 'state',
-  synopsis: 'ls|show|forget',
+  synopsis: 'ls|show|key|forget',
   summary: 'inspect the state registry; forget a file so it is read again',
   help: HELP,
   run: state,
@@ -28,7 +33,7 @@ async function state(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(HELP + '\n');
     return args.length ? EXIT_CODES.OK : EXIT_CODES.CONFIG;
   }
-  const { values } = parse('state', rest, { stream: { type: 'string' }, path: { type: 'string' } });
+  const { values } = parse('state', rest, { stream: { type: 'string' }, path: { type: 'string' }, key: { type: 'string' } });
   if (values.help) {
     io.stdout.write(HELP + '\n');
     return EXIT_CODES.OK;
@@ -67,6 +72,26 @@ async function state(args: string[], io: CliIO): Promise<number> {
         io.stdout.write(JSON.stringify({ stream: doc, files: [...st.files.values()].map(shown) }, null, 2) + '\n');
         return EXIT_CODES.OK;
       }
+      case 'key': {
+        if (typeof values.stream !== 'string' || typeof values.key !== 'string') throw new ConnectorError('E_USAGE', 'state key: --stream and --key are required');
+        const found = await new ChangeIndex(rt.state.store, config.tenant_id, config.connector_id).find(values.stream, values.key);
+        if (!found.length) {
+          io.stderr.write(`the key index of stream ${values.stream} has no key ${values.key} (is change capture on for it?)\n`);
+          return EXIT_CODES.CONFIG;
+        }
+        const view = found.map(({ scope, entity, entry }) => ({
+          scope,
+          entity,
+          alterid: entry.a,
+          deleted: entry.d === true,
+          content_hash: entry.h,
+          record_id: entry.r,
+          ...(entry.dt ? { date: entry.dt } : {}),
+          history: (entry.hist ?? []).map(([generation, alterid, what]) => ({ file_id: generation.split('.')[0], sha256_prefix: generation.split('.')[1], alterid, change: what })),
+        }));
+        io.stdout.write(JSON.stringify(view, null, 2) + '\n');
+        return EXIT_CODES.OK;
+      }
       case 'forget': {
         if (typeof values.stream !== 'string' || typeof values.path !== 'string') throw new ConnectorError('E_USAGE', 'state forget: --stream and --path are required');
         const e = await rt.state.getFile(values.stream, values.path);
@@ -79,7 +104,7 @@ async function state(args: string[], io: CliIO): Promise<number> {
         return EXIT_CODES.OK;
       }
       default:
-        throw new ConnectorError('E_USAGE', `state: unknown subcommand "${sub}"`, { hint: 'use ls, show or forget' });
+        throw new ConnectorError('E_USAGE', `state: unknown subcommand "${sub}"`, { hint: 'use ls, show, key or forget' });
     }
   } finally {
     await rt.close();

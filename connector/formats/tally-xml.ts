@@ -1,5 +1,5 @@
 import { fileError } from '../errors.js';
-import { parseAttrs, XmlTokenizer, type XmlHandler } from './xml-tokenizer.js';
+import { decodeEntities, parseAttrs, XmlTokenizer, type XmlHandler } from './xml-tokenizer.js';
 import { tagInfo } from './tally/fields.js';
 import { flattenMaster, flattenVoucher, isVoucher, masterIdentity, type Row, type XNode } from './tally/objects.js';
 import type { RowSink } from '../rows/row-sink.js';
@@ -30,6 +30,7 @@ const ENVELOPE_PARTS = new Set(['HEADER', 'BODY', 'DESC', 'DATA']);
  * (TallyConnector's `TC_TOTALCOUNT`). They are not master rows.
  */
 const NOT_OBJECTS = /^(DSP|TC_)/;
+const STATICS = new Set(['SVCURRENTCOMPANY', 'SVFROMDATE', 'SVTODATE']);
 
 /**
  * Streams a Tally XML export (Import Data envelope, saved collection response, or the TallyConnector
@@ -58,6 +59,8 @@ export class TallyXmlReader implements XmlHandler, RowReader {
   rows = 0;
   /** Vouchers whose ledger lines do not balance. */
   unbalanced = 0;
+  /** The request's static variables that scope an export (SVCURRENTCOMPANY, SVFROMDATE, SVTODATE). */
+  readonly statics: Record<string, string> = {};
 
   /**
    * @param fileId the file's id: a voucher without a GUID is keyed by it and the voucher row's ordinal.
@@ -149,7 +152,14 @@ export class TallyXmlReader implements XmlHandler, RowReader {
 
   text(raw: string, cdata: boolean): void {
     const stack = this.objStack;
-    if (!stack.length) return;
+    if (!stack.length) {
+      const o = this.outer[this.outer.length - 1];
+      if (o !== undefined && STATICS.has(o) && this.outer[this.outer.length - 2] === 'STATICVARIABLES') {
+        const v = (cdata ? raw : decodeEntities(raw)).trim();
+        if (v) this.statics[o] = (this.statics[o] ?? '') + v;
+      }
+      return;
+    }
     const top = stack[stack.length - 1]!;
     const t = cdata ? raw.replace(/&/g, '&amp;') : raw; // CDATA is literal: keep it literal through decoding
     top.text = top.text === null ? t : top.text + t;

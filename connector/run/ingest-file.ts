@@ -13,6 +13,8 @@ import type { Sink } from '../sinks/sink.js';
 import type { RemoteFile, Source } from '../sources/source.js';
 import { ARCHIVE_MESSAGE } from '../sources/match.js';
 import { mergeShapes } from '../drift/diff.js';
+import { ChangeScan, planChanges, type ChangeCounts, type ChangesConfig } from '../changes/capture.js';
+import type { ChangeIndex } from '../../state/change-index.js';
 
 export interface IngestContext {
   config: Config;
@@ -33,6 +35,8 @@ export interface IngestContext {
   /** Schema versions registered for the stream's entities when the file starts. */
   versions: Record<string, number>;
   signal?: AbortSignal;
+  /** Change capture for the stream (its `changes` config and the key index). */
+  changes?: { config: ChangesConfig; index: ChangeIndex };
 }
 
 /** A file read to its end, its output staged (invisible) until `deliver`. */
@@ -69,6 +73,8 @@ export interface Delivery {
   rows: number;
   rows_rejected: number;
   entities: Record<string, number>;
+  /** Change capture: what each entity's objects did. */
+  changes?: Record<string, ChangeCounts>;
 }
 
 const HEAD_BYTES = 16 * 1024;
@@ -228,6 +234,41 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
           entities[d.entity] = (entities[d.entity] ?? 1) - 1;
         }
       }
+      let changes: Awaited<ReturnType<typeof planChanges>> | undefined;
+      if (ctx.changes) {
+        // Change capture: the staged envelopes (after the drift decision) read once to find the
+        // file's objects, compared with the key index, then rewritten with their op; the index is
+        // written once the output is visible (a crash before the checkpoint replays the same changes).
+        const wrap = ctx.wrap;
+        const unwrap = (l: string) => (wrap && l.startsWith(wrap.open) ? l.slice(wrap.open.length, l.length - wrap.close.length) : l);
+        const scan = ChangeScan.fromStatics(result.statics);
+        await output.rewrite((line) => {
+          if (line) scan.scan(unwrap(line));
+          return line;
+        });
+        changes = await planChanges(scan, ctx.changes.config, ctx.changes.index, ctx.stream.id, `${ctx.fileId}.${sha256.slice(0, 16)}`, decision.versions);
+        let i = 0;
+        const plan = changes;
+        await output.rewrite((line) => {
+          if (!line) return line;
+          const out = plan.line(unwrap(line), i++);
+          if (out === null) {
+            rows--;
+            const e = /,"entity":"([^"]*)"/.exec(line)?.[1];
+            if (e !== undefined) entities[e] = (entities[e] ?? 1) - 1;
+            return null;
+          }
+          return wrap ? wrap.open + out + wrap.close : out;
+        });
+        if (plan.deletes.length) {
+          await output.write(Buffer.from(plan.deletes.map((d) => (wrap ? wrap.open + d + wrap.close : d) + '\n').join('')));
+          for (const d of plan.deletes) {
+            rows++;
+            const e = /,"entity":"([^"]*)"/.exec(d)?.[1] ?? '';
+            entities[e] = (entities[e] ?? 0) + 1;
+          }
+        }
+      }
       const dlUri = await dl.commit(sha256);
       // Typed sinks type each entity's columns by the version its rows carry, widened where this
       // file's values need more (a new field, more decimals), so no value is ever coerced.
@@ -248,7 +289,8 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
         shapes[e] = s;
       }
       const r = await output.commit(sha256, { shapes, versions: decision.versions, run_id: ctx.runId, ...(skip ? { skip } : {}) });
-      return { uri: r.uri, ...(dlUri ? { dead_letter_uri: dlUri } : {}), rows, rows_rejected: dl.count, entities };
+      if (changes) await changes.save();
+      return { uri: r.uri, ...(dlUri ? { dead_letter_uri: dlUri } : {}), rows, rows_rejected: dl.count, entities, ...(changes ? { changes: changes.counts } : {}) };
     },
     async abort() {
       await output.abort();

@@ -62,6 +62,8 @@ export interface PipelineResult {
   stamped: Map<string, number>;
   encoding: EncodingDecision;
   warnings: string[];
+  /** Tally XML: the request's static variables (SVCURRENTCOMPANY, SVFROMDATE, SVTODATE) when present. */
+  statics?: Record<string, string>;
   /** Why a file that was read to its end yielded no rows at all (absent when it has rows). */
   noRows?: string;
   /** Vouchers whose ledger lines do not balance. */
@@ -163,7 +165,7 @@ export class FilePipeline {
       } else noRows = r.objects === 0 ? 'no Tally objects found (not an Import Data envelope, a collection response or a TallyConnector export?)' : `${r.objects} Tally object(s), none of a kind the connector reads`;
       warnings.push(noRows);
     }
-    return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: this.shapes.shapes(), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings, ...(noRows ? { noRows } : {}), unbalanced: r instanceof TallyXmlReader ? r.unbalanced : 0 };
+    return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: this.shapes.shapes(), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings, ...(noRows ? { noRows } : {}), unbalanced: r instanceof TallyXmlReader ? r.unbalanced : 0, ...(r instanceof TallyXmlReader ? { statics: r.statics } : {}) };
   }
 
   /** Stop: wait for bytes in flight, deliver nothing more. */

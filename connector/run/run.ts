@@ -9,6 +9,8 @@ import { checkpointUri, type FileEntry, type StreamState } from '../../state/sta
 import { ingestFile, toReadError, type Delivery, type PreparedFile } from './ingest-file.js';
 import { planRun, type PlanItem } from './plan.js';
 import { auditFor, createSinks, driftGateFor, type Runtime } from './runtime.js';
+import { ChangeIndex } from '../../state/change-index.js';
+import { zeroCounts, type ChangeCounts } from '../changes/capture.js';
 import { NO_AUDIT, type AuditLog, type FileAccess } from '../audit.js';
 import type { DriftDecision } from '../drift/gate.js';
 import { selects, type Selection } from './selection.js';
@@ -58,7 +60,7 @@ export interface RunSummary {
   /** Landed files moved or deleted after their commit (streams' after_commit), and those left in place because that failed. */
   after_commit: { archived: number; deleted: number; failed: number };
   started_at: string;
-  streams: Record<string, { files_processed: number; rows_emitted: number; rows_rejected: number; files_failed: number; vouchers_unbalanced: number }>;
+  streams: Record<string, { files_processed: number; rows_emitted: number; rows_rejected: number; files_failed: number; vouchers_unbalanced: number; changes?: Record<string, ChangeCounts> }>;
   /** Per-file outcomes that need attention (failed, refused, quarantined, pending), at most 200. */
   files: FileReport[];
   error?: string;
@@ -149,6 +151,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
   };
   const streamStats = (id: string) => (summary.streams[id] ??= { files_processed: 0, rows_emitted: 0, rows_rejected: 0, files_failed: 0, vouchers_unbalanced: 0 });
   const drift = driftGateFor(rt);
+  const changeIndex = new ChangeIndex(rt.state.store, config.tenant_id, config.connector_id);
   const { sink, deadLetter } = await createSinks(rt, opts.mode, opts.stdout);
   const message = async (obj: unknown) => {
     if (opts.mode === 'read') await sink.message?.(JSON.stringify(obj));
@@ -303,6 +306,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
             log,
             versions: drift.registeredVersions(stream.id),
             signal: abortAll.signal,
+            ...(stream.changes ? { changes: { config: stream.changes, index: changeIndex } } : {}),
             ...(opts.mode === 'read'
               ? {
                   wrap: { open: '{"type":"RECORD","record":', close: '}' },
@@ -384,6 +388,13 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     ss.rows_emitted += out.rows;
     ss.rows_rejected += out.rows_rejected;
     ss.vouchers_unbalanced += prepared.unbalanced;
+    if (out.changes) {
+      ss.changes ??= {};
+      for (const [e, c] of Object.entries(out.changes)) {
+        const t = (ss.changes[e] ??= zeroCounts());
+        for (const k of Object.keys(c) as Array<keyof ChangeCounts>) t[k] += c[k];
+      }
+    }
     const now = new Date().toISOString();
     // The generation last committed at this path (the previous entry, or the one a failed, held or
     // interrupted generation kept as last_committed) is superseded when the bytes differ.
@@ -484,6 +495,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     }
   };
 
+  const ordered = new Map<string, Array<{ key: string; work: () => Promise<unknown> }>>();
   for (const item of items) {
     const fileId = idOf(item.file);
     switch (item.action) {
@@ -513,16 +525,23 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
         break;
       }
       case 'verify':
-        void queue.add(async () => {
-          if (await verifyItem(item)) await processItem(item);
-        }).catch(() => {});
+      case 'process': {
+        const work = item.action === 'verify' ? async () => (await verifyItem(item)) && (await processItem(item)) : () => processItem(item);
+        if (item.stream?.changes) (ordered.get(item.stream_id) ?? ordered.set(item.stream_id, []).get(item.stream_id)!).push({ key: item.file.key, work });
+        else void queue.add(work).catch(() => {});
         break;
-      case 'process':
-        void queue.add(() => processItem(item)).catch(() => {});
-        break;
+      }
     }
   }
+  // A change stream's files are applied one at a time, in the order of their paths: each compares
+  // with the key index the one before it left (other streams go on in parallel).
+  const chains: Promise<unknown>[] = [];
+  for (const list of ordered.values()) {
+    list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    chains.push(list.reduce<Promise<unknown>>((prev, x) => prev.then(() => queue.add(x.work)).catch(() => {}), Promise.resolve()));
+  }
   try {
+    await Promise.all(chains);
     await queue.onIdle();
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
