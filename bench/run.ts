@@ -29,8 +29,8 @@ const MB = 1e6;
 /** A child that runs longer than this is killed and the sample marked crashed. */
 const TIMEOUT_MS = 60 * 60 * 1000;
 
-type Group = 'csv' | 'xml' | 'peers' | 'mem' | 'noop' | 'typed';
-const GROUPS: Group[] = ['csv', 'xml', 'peers', 'mem', 'noop', 'typed'];
+type Group = 'csv' | 'xml' | 'peers' | 'mem' | 'noop' | 'typed' | 'changes';
+const GROUPS: Group[] = ['csv', 'xml', 'peers', 'mem', 'noop', 'typed', 'changes'];
 type Kind = 'limit' | 'connector' | 'peer';
 
 interface Sample {
@@ -492,6 +492,7 @@ function buildCases(ctx: Ctx, groups: Set<Group>): CaseDef[] {
   }
   // No-op incremental
   if (has('noop')) cases.push(noopCase(ctx));
+  if (has('changes')) cases.push(...changeCases(ctx));
   return cases;
 }
 
@@ -539,6 +540,112 @@ function noopCase(ctx: Ctx): CaseDef & { setup(): Promise<Sample>; cleanup(): vo
     },
   };
   return c;
+}
+
+/**
+ * Change capture at scale: the UTF-8 day book into a stream with `changes: { deletes: period }`,
+ * then the same bytes landed again under another name (nothing changed: 0 rows), then a copy with
+ * 1 % of the vouchers altered (a higher ALTERID): exactly those vouchers and their lines. The three
+ * runs share one state per repetition, in this order.
+ */
+function changeCases(ctx: Ctx): CaseDef[] {
+  const vouchers = info(ctx, 'xml_utf8').stats!.vouchers;
+  const altered = Math.floor(vouchers / 100);
+  const dirOf = (rep: number) => join(ctx.runsDir, `changes-${rep}`);
+  const alteredCopy = join(ctx.runsDir, 'daybook-altered.xml');
+  const config = (dir: string) => {
+    const p = join(dir, 'config.json');
+    writeFileSync(
+      p,
+      JSON.stringify({
+        tenant_id: 'bench',
+        connector_id: 'tally_bench',
+        source: { type: 'local', path: join(dir, 'landing') },
+        streams: [{ id: 'daybook', pattern: '**/*.xml', changes: { deletes: 'period' } }],
+        state: { type: 'local', path: join(dir, 'state') },
+        sink: { type: 'ndjson', path: join(dir, 'out') },
+        log_level: 'warn',
+      }),
+    );
+    return p;
+  };
+  const changes = (sum: Record<string, unknown>) => ((sum['streams'] as Record<string, { changes?: Record<string, Record<string, number>> }>)?.['daybook']?.changes?.['vouchers'] ?? {}) as Record<string, number>;
+  const step = (id: string, label: string, prepare: (dir: string) => Promise<void>, check: (sum: Record<string, unknown>, dir: string) => { probs: string[]; detail?: Record<string, unknown> }): CaseDef => ({
+    id,
+    label,
+    group: 'changes',
+    kind: 'connector',
+    input: 'xml_utf8',
+    ...(id === 'changes_unchanged' ? { limit: 'limit_xml_utf8' } : {}),
+    run: async (rep) => {
+      const dir = dirOf(rep);
+      await prepare(dir);
+      return runConnector(rep, config(dir), (sum) => check(sum, dir));
+    },
+  });
+  const sizeOf = (d: string) => walkFiles(d).reduce((a, f) => a + statSync(f).size, 0);
+  return [
+    step(
+      'changes_first',
+      'change capture: first load (day book, deletes: period)',
+      async (dir) => {
+        rmrf(dir);
+        place(inputPath(ctx, 'xml_utf8'), join(dir, 'landing'), '1.xml');
+      },
+      (sum) => {
+        const c = changes(sum);
+        const probs: string[] = [];
+        if (sum['rows_emitted'] !== info(ctx, 'xml_utf8').expected_rows) probs.push(`rows_emitted=${String(sum['rows_emitted'])}, expected ${info(ctx, 'xml_utf8').expected_rows}`);
+        if (c['inserts'] !== vouchers) probs.push(`${String(c['inserts'])} voucher inserts, expected ${vouchers}`);
+        return { probs };
+      },
+    ),
+    step(
+      'changes_unchanged',
+      'change capture: the same day book landed again',
+      async (dir) => {
+        place(inputPath(ctx, 'xml_utf8'), join(dir, 'landing'), '2.xml');
+      },
+      (sum) => {
+        const c = changes(sum);
+        const probs: string[] = [];
+        if (sum['files_processed'] !== 1) probs.push(`files_processed=${String(sum['files_processed'])}, expected 1`);
+        if (sum['rows_emitted'] !== 0) probs.push(`rows_emitted=${String(sum['rows_emitted'])}, expected 0`);
+        if (c['unchanged'] !== vouchers) probs.push(`${String(c['unchanged'])} vouchers unchanged, expected ${vouchers}`);
+        return { probs };
+      },
+    ),
+    step(
+      'changes_altered',
+      'change capture: a copy with 1 % of vouchers altered',
+      async (dir) => {
+        if (!existsSync(alteredCopy)) await alterCopy(inputPath(ctx, 'xml_utf8'), alteredCopy, 100);
+        place(alteredCopy, join(dir, 'landing'), '3.xml');
+      },
+      (sum, dir) => {
+        const c = changes(sum);
+        const probs: string[] = [];
+        if (c['updates'] !== altered || c['inserts'] !== 0 || c['deletes'] !== 0) probs.push(`changes ${JSON.stringify(c)}, expected ${altered} updates and nothing else`);
+        const index = sizeOf(join(dir, 'state', 'bench', 'tally_bench', 'daybook', 'changes'));
+        if (!ctx.keep) rmrf(dir);
+        return { probs, detail: { index_bytes: index, vouchers_altered: altered, vouchers } };
+      },
+    ),
+  ];
+}
+
+/** A copy of a day book with every `every`-th voucher's ALTERID raised (the text of one line each). */
+async function alterCopy(src: string, dst: string, every: number): Promise<void> {
+  const { createInterface } = await import('node:readline');
+  const { createReadStream, createWriteStream } = await import('node:fs');
+  const out = createWriteStream(dst);
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(src), crlfDelay: Infinity })) {
+    const m = /^(\s*<ALTERID>\s*)(\d+)(<\/ALTERID>)$/.exec(line);
+    const l = m && ++n % every === 0 ? `${m[1]}${Number(m[2]) + 10_000_000}${m[3]}` : line;
+    if (!out.write(l + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -620,13 +727,24 @@ function floors(results: CaseResult[], quick: boolean, reps: number): Floor[] {
     const worst = typed.reduce((a, b) => (b.peak_rss_bytes > a.peak_rss_bytes ? b : a));
     fl.push({ id: 'typed_rss', target: 'typed outputs peak RSS ≤ 300 MB', measured: `${(worst.peak_rss_bytes / MB).toFixed(1)} MB (${worst.id})`, status: status(worst.peak_rss_bytes <= 300 * MB, ...typed) });
   } else fl.push({ id: 'typed_rss', target: 'typed outputs peak RSS ≤ 300 MB', measured: 'not run', status: 'N/A' });
+  const cu = by.get('changes_unchanged');
+  const plainXml = by.get('connector_xml_utf8');
+  if (cu && plainXml) fl.push({ id: 'changes_rerun', target: 'change capture: unchanged re-run ≤ 1.3× a plain XML run', measured: `${(cu.wall_s_median / plainXml.wall_s_median).toFixed(2)}× (${cu.wall_s_median.toFixed(2)} s vs ${plainXml.wall_s_median.toFixed(2)} s)`, status: status(cu.wall_s_median <= 1.3 * plainXml.wall_s_median, cu, plainXml) });
+  else fl.push({ id: 'changes_rerun', target: 'change capture: unchanged re-run ≤ 1.3× a plain XML run', measured: cu ? 'needs the xml group too' : 'not run', status: 'N/A' });
+  const cc = results.filter((r) => r.group === 'changes' && r.reps);
+  if (cc.length) {
+    const worst = cc.reduce((a, b) => (b.peak_rss_bytes > a.peak_rss_bytes ? b : a));
+    fl.push({ id: 'changes_rss', target: 'change capture peak RSS ≤ 300 MB', measured: `${(worst.peak_rss_bytes / MB).toFixed(1)} MB (${worst.id})`, status: status(worst.peak_rss_bytes <= 300 * MB, ...cc) });
+    const idx = Number(by.get('changes_altered')?.samples[0]?.detail['index_bytes'] ?? 0);
+    if (idx) fl.push({ id: 'changes_index', target: 'change capture: key index size on disk (reported)', measured: `${(idx / MB).toFixed(1)} MB for ${String(by.get('changes_altered')?.samples[0]?.detail['vouchers'] ?? '?')} vouchers`, status: 'INFO' });
+  }
   const nd = by.get('connector_csv');
   if (pq && nd) {
     const a = Number(pq.samples[0]?.detail['output_bytes'] ?? 0);
     const b = Number(nd.samples[0]?.detail['output_bytes'] ?? 0);
     if (a && b) fl.push({ id: 'parquet_size', target: 'Parquet output size against NDJSON (reported)', measured: `${(a / MB).toFixed(1)} MB vs ${(b / MB).toFixed(1)} MB (${((100 * a) / b).toFixed(1)} %)`, status: 'INFO' });
   }
-  const conn = results.filter((r) => r.kind === 'connector' && r.group !== 'typed' && r.reps);
+  const conn = results.filter((r) => r.kind === 'connector' && r.group !== 'typed' && r.group !== 'changes' && r.reps);
   if (conn.length) {
     const worst = conn.reduce((a, b) => (b.peak_rss_bytes > a.peak_rss_bytes ? b : a));
     fl.push({
@@ -730,6 +848,7 @@ async function main(): Promise<number> {
   if (opt.groups.has('mem')) (needed.add('csv_small'), needed.add('csv_big'));
   if (opt.groups.has('noop')) needed.add('noop');
   if (opt.groups.has('typed')) (needed.add('csv'), needed.add('xml_utf8'));
+  if (opt.groups.has('changes')) needed.add('xml_utf8');
 
   // Disk: the inputs still to generate, plus the biggest per-run output (connector NDJSON is ~4× a CSV).
   const stale = staleArtifacts(dir, opt.plan, opt.seed).filter((id) => needed.has(id));

@@ -78,7 +78,8 @@ export class ChangeIndex {
 
   async save(streamId: string, scope: string, entity: string, parts: Map<number, Record<string, KeyEntry>>): Promise<void> {
     const base = this.prefix(streamId, scope, entity);
-    await Promise.all([...parts].map(([p, keys]) => this.store.put(`${base}p${p}`, { v: 1, keys } satisfies PartDoc)));
+    // One partition at a time: each is serialised whole, and a file can touch all of them.
+    for (const [p, keys] of parts) await this.store.put(`${base}p${p}`, { v: 1, keys } satisfies PartDoc);
   }
 
   /** Scopes and entities with an index in a stream, and every entry of one key (for `state keys`). */

@@ -65,6 +65,14 @@ function tallyDate(v: string | undefined): string | undefined {
   return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
 }
 
+/**
+ * A string that holds its own characters: JSON.parse may hand out slices of the parsed line, and an
+ * object kept for the whole file must not keep its line alive with it.
+ */
+function own(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
 /** Pass 1: what a file holds, object by object. */
@@ -109,8 +117,15 @@ export class ChangeScan {
       if (key) (id = `${env.entity}\u0000${key}`), (root = true);
     } else {
       const vk = str(r['voucher_key']);
-      const own = str(r['guid']) ?? (env.entity === 'vouchers' ? str(r['remoteid']) : undefined);
-      if (own) (key = own), (root = true);
+      const guid = str(r['guid']) ?? (env.entity === 'vouchers' ? str(r['remoteid']) : undefined);
+      if (guid) (key = guid), (root = true);
+      else if (!vk && env.entity !== 'vouchers' && !Object.keys(r).some((k) => k.endsWith('_guid'))) {
+        // A master without a GUID: Tally names masters uniquely per type; one without a name either
+        // (the company object a transaction export ends with) is known by its content.
+        const name = str(r['name']);
+        key = name ? `name:${env.entity}:${name}` : `content:${env.entity}:${env.record_id.slice(env.record_id.lastIndexOf('.') + 1)}`;
+        root = true;
+      }
       else if (vk && !vk.startsWith(this.fileId + '.')) key = vk;
       else {
         for (const [k, v] of Object.entries(r)) {
@@ -129,16 +144,17 @@ export class ChangeScan {
     }
     let u = this.units.get(id);
     if (!u) {
-      u = { key: key!, entity: env.entity, alterid: null, h: FNV_OFFSET, root: undefined, date: undefined, deleted: false };
-      this.units.set(id, u);
+      u = { key: own(key!), entity: own(env.entity), alterid: null, h: FNV_OFFSET, root: undefined, date: undefined, deleted: false };
+      this.units.set(own(id), u);
     }
     this.lineUnit.push(u);
     u.h = Math.imul(u.h ^ rowHash, FNV_PRIME) >>> 0;
     if (root && u.root === undefined) {
-      u.root = env.record_id;
-      u.entity = env.entity;
+      u.root = own(env.record_id);
+      u.entity = own(env.entity);
       u.alterid = alterOf(r['alterid']);
-      u.date = str(r['date']);
+      const d = str(r['date']);
+      u.date = d === undefined ? undefined : own(d);
       const action = str(r['action'])?.toLowerCase();
       u.deleted = action === 'delete' || r['isdeleted'] === true;
     }

@@ -242,9 +242,8 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
         const wrap = ctx.wrap;
         const unwrap = (l: string) => (wrap && l.startsWith(wrap.open) ? l.slice(wrap.open.length, l.length - wrap.close.length) : l);
         const scan = ChangeScan.fromStatics(result.statics);
-        await output.rewrite((line) => {
+        await output.scan((line) => {
           if (line) scan.scan(unwrap(line));
-          return line;
         });
         changes = await planChanges(scan, ctx.changes.config, ctx.changes.index, ctx.stream.id, `${ctx.fileId}.${sha256.slice(0, 16)}`, decision.versions);
         let i = 0;

@@ -69,6 +69,12 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
       }
       bytes += chunk.length;
     },
+    async scan(fn: (line: string) => void) {
+      if (!fh) throw new ConnectorError('E_SINK', 'scan after commit/abort');
+      await fh.sync().catch(() => {});
+      const rl = createInterface({ input: createReadStream(tmp, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+      for await (const line of rl) fn(line);
+    },
     async rewrite(fn: (line: string) => string | null) {
       if (!fh) throw new ConnectorError('E_SINK', 'rewrite after commit/abort');
       await fh.close();

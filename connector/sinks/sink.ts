@@ -32,6 +32,8 @@ export interface StagedOutput {
    * Used when the drift gate must restamp schema versions or withhold rows after a file was read.
    */
   rewrite(fn: (line: string) => string | null): Promise<void>;
+  /** Read every staged line once, in order, without changing any (change capture's first pass). */
+  scan(fn: (line: string) => void): Promise<void>;
   /**
    * Make the output visible; returns where it went. `sha256` names the file version. Typed sinks
    * convert the staged envelopes here, with the column types in `meta`.
