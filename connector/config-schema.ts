@@ -118,6 +118,12 @@ export function buildConfigSchema(): Record<string, unknown> {
             description: 'Longer than any run takes. Temp files (staged outputs, half-written registry documents) of a run that is gone are removed by the next run: at once when their maker ran on this host and has exited, else once they are older than this.',
           },
           fail_fast: { type: 'boolean', default: false, description: 'Stop the run at the first failed file instead of going on with the others.' },
+          lease_ttl_seconds: {
+            type: 'integer',
+            minimum: 5,
+            default: 300,
+            description: 'A run leases each stream it works on (per shard with --shard) in the state registry and renews the lease every third of this; another run finding a live lease skips the stream (streams_busy, exit 7). A lease not renewed for this long (its run was killed) is taken over.',
+          },
         },
       },
     },

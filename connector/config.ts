@@ -63,7 +63,7 @@ export interface Config {
   privacy: { clear_names: boolean; hash_key_env?: string };
   limits: Limits;
   log_level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
-  run: { progress_interval_ms: number; fail_fast: boolean; stale_after_minutes: number };
+  run: { progress_interval_ms: number; fail_fast: boolean; stale_after_minutes: number; lease_ttl_seconds: number };
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2019) => Ajv2019;

@@ -18,6 +18,8 @@ export const EXIT_CODES = {
   SOURCE_UNAVAILABLE: 5,
   /** The state registry could not be read or written; no checkpoint was committed after the failure. */
   STATE_UNAVAILABLE: 6,
+  /** Another run holds the lease of some streams: they were skipped (see streams_busy); run again later. */
+  STREAMS_BUSY: 7,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

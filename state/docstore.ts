@@ -14,6 +14,15 @@ export interface DocStore {
   /** Documents under `prefix`, read with bounded concurrency. */
   getAll<T = unknown>(prefix: string): Promise<Array<[string, T]>>;
   delete(key: string): Promise<void>;
+  /**
+   * Conditional writes, for what two processes may both write (leases). A version is an opaque
+   * token for one stored content: S3's ETag, a hash of the file locally.
+   */
+  getVersioned<T = unknown>(key: string): Promise<{ doc: T; version: string } | undefined>;
+  /** Create-only: the new version, or undefined when the key exists already. */
+  create(key: string, doc: unknown): Promise<string | undefined>;
+  /** Replace (or delete, with null) only the stored `version`: the new version ('' after a delete), or undefined when it was not that version. */
+  replaceIf(key: string, doc: unknown, version: string): Promise<string | undefined>;
   /** Remove what killed runs left behind (half-written documents), where a backend can have any. */
   sweep?(maxAgeMs: number): Promise<{ files: number; bytes: number }>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { checkKey, readAll, type DocStore } from './docstore.js';
 import { ownerTag, sweep } from './debris.js';
@@ -33,6 +34,50 @@ export function createLocalDocStore(root: string): DocStore {
     },
     async delete(key: string): Promise<void> {
       await rm(pathOf(key), { force: true });
+    },
+    async getVersioned<T>(key: string) {
+      try {
+        const b = await readFile(pathOf(key));
+        return { doc: JSON.parse(b.toString('utf8')) as T, version: versionOf(b) };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw e;
+      }
+    },
+    async create(key: string, doc: unknown) {
+      // Written aside, then linked into place: link() fails when the name exists, atomically.
+      const path = pathOf(key);
+      const data = Buffer.from(JSON.stringify(doc, null, 1) + '\n');
+      const tmp = await writeTemp(path, data);
+      try {
+        await link(tmp, path);
+        return versionOf(data);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+        throw e;
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    },
+    async replaceIf(key: string, doc: unknown, version: string) {
+      const path = pathOf(key);
+      return withLock(path, async () => {
+        let cur: Buffer;
+        try {
+          cur = await readFile(path);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+          throw e;
+        }
+        if (versionOf(cur) !== version) return undefined;
+        if (doc === null) {
+          await rm(path, { force: true });
+          return '';
+        }
+        const data = Buffer.from(JSON.stringify(doc, null, 1) + '\n');
+        await writeFileAtomic(path, data);
+        return versionOf(data);
+      });
     },
     async sweep(maxAgeMs: number) {
       // Half-written documents of killed runs: hidden temp files anywhere under the root.
@@ -87,5 +132,52 @@ async function writeFileAtomic(path: string, data: string | Buffer): Promise<voi
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
+  }
+}
+
+const versionOf = (b: Buffer | string) => createHash('sha256').update(b).digest('hex').slice(0, 32);
+
+/** A hidden temp file beside `path` holding `data` (fsynced). */
+async function writeTemp(path: string, data: Buffer): Promise<string> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const tmp = join(dir, `.${path.slice(dir.length + 1)}.${ownerTag()}.tmp`);
+  const fh = await open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return tmp;
+}
+
+/**
+ * Run `fn` holding an exclusive lock on `path` (a hidden `.lock` beside it, created with link()).
+ * A lock older than 30 s belongs to a process that died holding it, and is broken.
+ */
+async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  const lock = join(dirname(path), `.${path.slice(dirname(path).length + 1)}.lock`);
+  const mine = await writeTemp(lock, Buffer.from(ownerTag()));
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await link(mine, lock);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const st = await stat(lock).catch(() => undefined);
+        if (st && Date.now() - st.mtimeMs > 30_000) await rm(lock, { force: true });
+        else if (attempt > 500) throw new Error(`${lock} is held by another process`);
+        else await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+      }
+    }
+  } finally {
+    await rm(mine, { force: true });
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { force: true });
   }
 }

@@ -34,7 +34,7 @@ describe('config schema: assembled from the components', () => {
     expect(c.concurrency).toBe(4);
     expect(c.privacy).toEqual({ clear_names: false });
     expect(c.limits).toMatchObject({ max_row_bytes: 16777216, max_xml_depth: 64, max_fields: 4096, max_decompression_ratio: 200, max_file_bytes: Number.MAX_SAFE_INTEGER });
-    expect(c.run).toEqual({ progress_interval_ms: 5000, fail_fast: false, stale_after_minutes: 360 });
+    expect(c.run).toEqual({ progress_interval_ms: 5000, fail_fast: false, stale_after_minutes: 360, lease_ttl_seconds: 300 });
     expect(c.log_level).toBe('info');
     expect(c.streams[0]).toEqual({ id: 's', patterns: ['*.xml'], format: 'auto', csv: { delimiter: ',' }, drift: { compatible: 'evolve', breaking: 'quarantine' }, after_commit: 'keep' });
     expect(c.source).toEqual({ type: 'local', path: join(process.cwd(), 'l'), settle_seconds: 0 });

@@ -10,6 +10,7 @@ import { ingestFile, toReadError, type Delivery, type PreparedFile } from './ing
 import { planRun, type PlanItem } from './plan.js';
 import { auditFor, createSinks, driftGateFor, type Runtime } from './runtime.js';
 import { ChangeIndex } from '../../state/change-index.js';
+import { leaseName, Leases, type Lease } from '../../state/lease.js';
 import { zeroCounts, type ChangeCounts } from '../changes/capture.js';
 import { NO_AUDIT, type AuditLog, type FileAccess } from '../audit.js';
 import type { DriftDecision } from '../drift/gate.js';
@@ -39,7 +40,7 @@ export interface RunSummary {
   run_id: string;
   tenant_id: string;
   connector_id: string;
-  status: 'ok' | 'partial' | 'drift_failed' | 'interrupted' | 'config_error' | 'source_unavailable' | 'state_unavailable';
+  status: 'ok' | 'partial' | 'drift_failed' | 'interrupted' | 'config_error' | 'source_unavailable' | 'state_unavailable' | 'streams_busy';
   exit_code: ExitCode | 130;
   files_discovered: number;
   files_processed: number;
@@ -60,6 +61,8 @@ export interface RunSummary {
   /** Landed files moved or deleted after their commit (streams' after_commit), and those left in place because that failed. */
   after_commit: { archived: number; deleted: number; failed: number };
   started_at: string;
+  /** Streams skipped because another run holds their lease (run mode). */
+  streams_busy?: Array<{ stream_id: string; lease: string; holder_run_id: string; expires_at: string }>;
   streams: Record<string, { files_processed: number; rows_emitted: number; rows_rejected: number; files_failed: number; vouchers_unbalanced: number; changes?: Record<string, ChangeCounts> }>;
   /** Per-file outcomes that need attention (failed, refused, quarantined, pending), at most 200. */
   files: FileReport[];
@@ -164,6 +167,14 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       .catch((e) => log.error({ event: 'audit_write_failed', err: errorMessage(e) }, 'the end of the run could not be written to the audit log'));
 
   let items: PlanItem[];
+  // Leases first, before planning: a stream another run is working on is skipped (its plan would be stale).
+  const held: Lease[] = [];
+  let streams = config.streams;
+  let renewTimer: NodeJS.Timeout | undefined;
+  const releaseAll = async () => {
+    if (renewTimer) clearInterval(renewTimer);
+    await Promise.all(held.map((l) => l.release().catch((e) => log.warn({ event: 'lease_release_failed', lease: l.name, err: errorMessage(e) }, 'a lease could not be released; it expires on its own'))));
+  };
   try {
     // The audit log first: a run that cannot record what it reads reads nothing.
     audit = await auditFor(rt, opts.mode);
@@ -171,7 +182,41 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     // A sink that cannot work (a bad endpoint) stops the run before anything is read.
     await sink.ready?.();
     await deadLetter?.ready?.();
-    if (opts.mode === 'run') await sweepDebris(rt, [sink, deadLetter], summary);
+    if (opts.mode === 'run') {
+      const leases = new Leases(rt.state.store, config.tenant_id, config.connector_id, rt.runId, config.run.lease_ttl_seconds * 1000);
+      const shard = opts.selection?.shard ? { index: opts.selection.shard.index, count: opts.selection.shard.of } : undefined;
+      const busy = new Set<string>();
+      for (const st of config.streams) {
+        const name = leaseName(st.id, shard);
+        let got;
+        try {
+          got = await leases.acquire(name);
+        } catch (e) {
+          throw new ConnectorError('E_STATE', `the lease of stream ${st.id} could not be taken: ${errorMessage(e)}`, { cause: e });
+        }
+        if ('busy' in got) {
+          busy.add(st.id);
+          (summary.streams_busy ??= []).push({ stream_id: st.id, lease: name, holder_run_id: got.busy.holder.run_id, expires_at: got.busy.expires_at });
+          log.warn({ event: 'stream_busy', stream_id: st.id, lease: name, holder: got.busy.holder.run_id, expires_at: got.busy.expires_at }, `stream ${st.id} is being worked on by run ${got.busy.holder.run_id}: skipped`);
+        } else {
+          held.push(got.lease);
+          if (got.tookOver) log.warn({ event: 'lease_taken_over', stream_id: st.id, lease: name, previous_holder: got.tookOver.holder.run_id, expired_at: got.tookOver.expires_at }, `the lease of stream ${st.id} had expired (run ${got.tookOver.holder.run_id} stopped renewing it): taken over`);
+        }
+      }
+      streams = config.streams.filter((st) => !busy.has(st.id));
+      if (held.length) {
+        renewTimer = setInterval(() => {
+          for (const l of held) {
+            l.renew().then(
+              (ok) => ok || log.error({ event: 'lease_lost', lease: l.name }, `the lease ${l.name} was lost (this run did not renew it in time and another run took it over)`),
+              (e) => log.warn({ event: 'lease_renew_failed', lease: l.name, err: errorMessage(e) }, 'a lease could not be renewed; retrying'),
+            );
+          }
+        }, Math.max(1000, (config.run.lease_ttl_seconds * 1000) / 3));
+        renewTimer.unref();
+      }
+      await sweepDebris(rt, [sink, deadLetter], summary);
+    }
     try {
       await drift.init(config.streams);
     } catch (e) {
@@ -179,7 +224,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     }
     items = await planRun(
       rt.source,
-      config.streams,
+      streams,
       async (id) => {
         if (opts.mode === 'read') return opts.priorState?.get(id) ?? { stream_id: id, files: new Map(), doc: undefined };
         try {
@@ -191,6 +236,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       { isHeld: (sid, e) => drift.holdStatus(sid, e) },
     );
   } catch (e) {
+    await releaseAll();
     await sink.close().catch(() => {});
     await deadLetter?.close().catch(() => {});
     const ce = isConnectorError(e) ? e : new ConnectorError('E_SOURCE', errorMessage(e), { cause: e });
@@ -552,7 +598,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
   // A run that completed establishes the streams it loaded first: later new entities are drift.
   if (opts.mode === 'run' && !stateFailed && !driftFailed && !opts.signal?.aborted) {
     try {
-      await drift.establish(config.streams.map((s) => s.id));
+      await drift.establish(streams.map((s) => s.id));
     } catch (e) {
       log.warn({ event: 'establish_failed', err: errorMessage(e) }, 'the schema registry could not record that the streams are established');
     }
@@ -572,7 +618,11 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
   } else if (summary.files_failed > 0 || summary.files_refused > 0) {
     summary.status = 'partial';
     summary.exit_code = EXIT_CODES.PARTIAL;
+  } else if (summary.streams_busy?.length) {
+    summary.status = 'streams_busy';
+    summary.exit_code = EXIT_CODES.STREAMS_BUSY;
   }
+  await releaseAll();
   log.info({ event: 'run_end', run_id: rt.runId, status: summary.status, files_processed: summary.files_processed, files_failed: summary.files_failed, rows_emitted: summary.rows_emitted, duration_ms: summary.duration_ms }, 'run finished');
   await auditEnd();
   return summary;

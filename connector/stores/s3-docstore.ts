@@ -96,10 +96,54 @@ async function createS3DocStore(cfg: S3StoreConfig, log: Logger, observe?: S3Cli
         throw storeError(e, 'deleting a document from');
       }
     },
+    async getVersioned<T>(key: string) {
+      const k = objectKey(key);
+      try {
+        const res = await client.send(new sdk.GetObjectCommand({ Bucket: cfg.bucket, Key: k }));
+        const text = (await res.Body?.transformToString('utf8')) ?? '';
+        return { doc: JSON.parse(text) as T, version: res.ETag ?? '' };
+      } catch (e) {
+        if (classifyS3Error(e) === 'missing_key') return undefined;
+        throw storeError(e, 'reading a document from');
+      }
+    },
+    // S3's conditional writes: If-None-Match: * creates only, If-Match replaces or deletes only the
+    // version read; a lost race is 412 Precondition Failed (or 409 when two writes race).
+    async create(key: string, doc: unknown) {
+      const body = JSON.stringify(doc, null, 1) + '\n';
+      try {
+        const res = await client.send(new sdk.PutObjectCommand({ Bucket: cfg.bucket, Key: objectKey(key), Body: body, ContentType: 'application/json', IfNoneMatch: '*', ...sse }));
+        return res.ETag ?? '';
+      } catch (e) {
+        if (lostRace(e)) return undefined;
+        throw storeError(e, 'creating a document in');
+      }
+    },
+    async replaceIf(key: string, doc: unknown, version: string) {
+      try {
+        if (doc === null) {
+          await client.send(new sdk.DeleteObjectCommand({ Bucket: cfg.bucket, Key: objectKey(key), IfMatch: version }));
+          return '';
+        }
+        const body = JSON.stringify(doc, null, 1) + '\n';
+        const res = await client.send(new sdk.PutObjectCommand({ Bucket: cfg.bucket, Key: objectKey(key), Body: body, ContentType: 'application/json', IfMatch: version, ...sse }));
+        return res.ETag ?? '';
+      } catch (e) {
+        if (lostRace(e) || classifyS3Error(e) === 'missing_key') return undefined;
+        throw storeError(e, 'writing a document to');
+      }
+    },
     async close() {
       client.destroy();
     },
   };
   log.debug({ event: 'docstore_open', uri }, 'S3 document store');
   return store;
+}
+
+/** A conditional write that lost: 412 Precondition Failed, or 409 ConditionalRequestConflict. */
+function lostRace(e: unknown): boolean {
+  const x = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = x.$metadata?.httpStatusCode;
+  return status === 412 || status === 409 || x.name === 'PreconditionFailed' || x.name === 'ConditionalRequestConflict';
 }

@@ -67,6 +67,31 @@ export function describeDocStore(name: string, make: () => DocStore | Promise<Do
       }
     });
 
+    it('conditional writes: create only once, replace or delete only the version read; concurrent creates have one winner', async () => {
+      const st = await make();
+      try {
+        const v1 = await st.create('t1/c/leases/s', { holder: 'a' });
+        expect(typeof v1).toBe('string');
+        expect(await st.create('t1/c/leases/s', { holder: 'b' })).toBeUndefined();
+        const got = await st.getVersioned<{ holder: string }>('t1/c/leases/s');
+        expect(got).toEqual({ doc: { holder: 'a' }, version: v1 });
+        const v2 = await st.replaceIf('t1/c/leases/s', { holder: 'a', n: 2 }, v1!);
+        expect(typeof v2).toBe('string');
+        expect(v2).not.toBe(v1);
+        // The old version lost: neither a replace nor a delete with it succeeds.
+        expect(await st.replaceIf('t1/c/leases/s', { holder: 'c' }, v1!)).toBeUndefined();
+        expect(await st.replaceIf('t1/c/leases/s', null, v1!)).toBeUndefined();
+        expect(await st.get('t1/c/leases/s')).toEqual({ holder: 'a', n: 2 });
+        expect(await st.replaceIf('t1/c/leases/s', null, v2!)).toBe('');
+        expect(await st.get('t1/c/leases/s')).toBeUndefined();
+        expect(await st.replaceIf('t1/c/leases/s', { holder: 'd' }, v2!)).toBeUndefined();
+        const wins = await Promise.all(Array.from({ length: 8 }, (_, i) => st.create('t1/c/leases/race', { holder: i })));
+        expect(wins.filter((w) => w !== undefined)).toHaveLength(1);
+      } finally {
+        await st.close();
+      }
+    });
+
     it('refuses unsafe keys (traversal, empty segments, odd characters) on every operation', async () => {
       const st = await make();
       try {

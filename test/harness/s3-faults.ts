@@ -56,15 +56,30 @@ export function installS3Faults(plan: FaultPlan = () => undefined, opts: { condi
           return { response: { statusCode: f.status, reason: f.code, headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'test' }, body: Readable.from([Buffer.from(xml)]) } };
         }
         if (f?.kind === 'before') await f.run();
-        if (opts.conditions) {
-          const failed = await preconditionFails(opts.conditions, args.input ?? {}, call.headers);
-          if (failed) {
-            call.status = 412;
-            const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>${failed}</Message><RequestId>test</RequestId></Error>`;
-            return { response: { statusCode: 412, reason: 'Precondition Failed', headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'test' }, body: Readable.from([Buffer.from(xml)]) } };
-          }
+        // A conditional request is checked and applied as one step per object, as S3 does: requests
+        // on the same key wait for each other here (s3rver alone would let two creates both win).
+        const condKey = opts.conditions && isConditional(call.headers) ? `${String(args.input?.Bucket)}/${String(args.input?.Key)}` : undefined;
+        let release: (() => void) | undefined;
+        if (condKey) {
+          const prev = keyLocks.get(condKey) ?? Promise.resolve();
+          const mine = new Promise<void>((r) => (release = r));
+          keyLocks.set(condKey, prev.then(() => mine));
+          await prev;
         }
-        const out = await next(args);
+        let out;
+        try {
+          if (opts.conditions) {
+            const failed = await preconditionFails(opts.conditions, args.input ?? {}, call.headers);
+            if (failed) {
+              call.status = 412;
+              const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>${failed}</Message><RequestId>test</RequestId></Error>`;
+              return { response: { statusCode: 412, reason: 'Precondition Failed', headers: { 'content-type': 'application/xml', 'x-amz-request-id': 'test' }, body: Readable.from([Buffer.from(xml)]) } };
+            }
+          }
+          out = await next(args);
+        } finally {
+          release?.();
+        }
         call.status = out?.response?.statusCode;
         if (f?.kind === 'reset-body' && out?.response?.body instanceof Readable) {
           out.response.body = cutAfter(out.response.body, f.afterBytes);
@@ -82,6 +97,12 @@ export function installS3Faults(plan: FaultPlan = () => undefined, opts: { condi
       if (testDeps.onS3Client === observe) delete testDeps.onS3Client;
     },
   };
+}
+
+const keyLocks = new Map<string, Promise<void>>();
+
+function isConditional(headers: Record<string, string>): boolean {
+  return Object.keys(headers).some((k) => /^(if-match|if-none-match)$/i.test(k));
 }
 
 /**

@@ -1,0 +1,158 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, cli, listFiles, rmrf, tempDir } from './helpers/index.js';
+import { createMemoryDocStore } from '../state/memory-docstore.js';
+import { Leases, leaseName } from '../state/lease.js';
+
+/**
+ * Runs that overlap: a lease per stream in the state registry. Real processes on one landing, one
+ * local state registry and one sink; a holder killed with SIGKILL is taken over after the TTL.
+ */
+
+const BIN = join(ROOT, 'bin', 'tally-connector.mjs');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(rmrf));
+
+function landing(files: number, rows = 3): { dir: string; cfg: string } {
+  const dir = tempDir('tc-lease-');
+  dirs.push(dir);
+  for (let f = 0; f < files; f++) {
+    const sub = join(dir, 'landing', `d${Math.floor(f / 100)}`);
+    mkdirSync(sub, { recursive: true });
+    const lines = ['guid,date,voucher_type,voucher_number,narration'];
+    for (let r = 0; r < rows; r++) lines.push(`g-${f}-${r},2025-09-${String((r % 28) + 1).padStart(2, '0')},Sales,${f}/${r},"Narration ${r}, with a comma"`);
+    writeFileSync(join(sub, `trn_voucher_${f}.csv`), lines.join('\n') + '\n');
+  }
+  const cfg = join(dir, 'c.yaml');
+  writeFileSync(
+    cfg,
+    `tenant_id: t1
+connector_id: lease
+source: { type: local, path: ./landing }
+streams:
+  - { id: csv, pattern: "**/*.csv" }
+state: { type: local, path: ./state }
+sink: { type: ndjson, path: ./out }
+run: { lease_ttl_seconds: 5 }
+`,
+  );
+  return { dir, cfg };
+}
+
+function runChild(cfg: string, killAfterMs?: number): Promise<{ code: number | null; summary: any; killed: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'run', '--config', cfg], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, LOG_LEVEL: 'error' } });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    let killed = false;
+    const t = killAfterMs === undefined ? undefined : setTimeout(() => (killed = child.kill('SIGKILL')), killAfterMs);
+    child.on('exit', (code) => {
+      if (t) clearTimeout(t);
+      const last = out.trim().split('\n').pop();
+      let summary: any;
+      try {
+        summary = last ? JSON.parse(last) : undefined;
+      } catch {
+        summary = undefined;
+      }
+      resolve({ code, summary, killed: killed && code === null });
+    });
+  });
+}
+
+describe('leases: runs that overlap', () => {
+  it('four runs started together on 1,000 files: every file processed once across them, every output written once, no record id twice', async () => {
+    const { dir, cfg } = landing(1000);
+    const runs = await Promise.all([0, 1, 2, 3].map(() => runChild(cfg)));
+    for (const r of runs) expect([0, 7]).toContain(r.code);
+    const processed = runs.reduce((a, r) => a + r.summary.files_processed, 0);
+    expect(processed).toBe(1000);
+    const busy = runs.filter((r) => r.code === 7);
+    for (const r of busy) {
+      expect(r.summary.status).toBe('streams_busy');
+      expect(r.summary.streams_busy).toEqual([expect.objectContaining({ stream_id: 'csv', lease: 'csv' })]);
+      expect(r.summary.files_processed).toBe(0);
+    }
+    const outs = listFiles(join(dir, 'out')).filter((f) => f.endsWith('.ndjson') && !f.includes('_dead_letter'));
+    expect(outs).toHaveLength(1000);
+    const ids = outs.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).record_id as string));
+    expect(ids).toHaveLength(3000);
+    expect(new Set(ids).size).toBe(3000);
+    // Nothing is left held: the next run takes the lease and finds nothing to do.
+    const after = await runChild(cfg);
+    expect(after.code).toBe(0);
+    expect(after.summary.files_skipped).toBe(1000);
+  }, 300_000);
+
+  it('a run killed with SIGKILL while holding the lease: the stream is busy until the TTL, then the next run takes it over and completes it', async () => {
+    const { dir, cfg } = landing(400, 40);
+    let killed = false;
+    for (let i = 0; i < 8 && !killed; i++) {
+      const r = await runChild(cfg, 900 + i * 150);
+      killed = r.killed;
+      if (!killed) for (const d of ['state', 'out']) rmrf(join(dir, d));
+    }
+    expect(killed).toBe(true);
+    const leaseFile = listFiles(join(dir, 'state')).find((f) => f.includes('/_leases/'));
+    expect(leaseFile).toBeDefined();
+    const busy = await runChild(cfg);
+    expect(busy.code).toBe(7);
+    expect(busy.summary.streams_busy[0]).toMatchObject({ stream_id: 'csv' });
+    const expires = Date.parse(busy.summary.streams_busy[0].expires_at);
+    await new Promise((r) => setTimeout(r, Math.max(0, expires - Date.now()) + 200));
+    const done = await runChild(cfg);
+    expect(done.code).toBe(0);
+    const total = done.summary.files_processed + done.summary.files_skipped;
+    expect(total).toBe(400);
+    expect(done.summary.files_processed).toBeGreaterThan(0);
+    const outs = listFiles(join(dir, 'out')).filter((f) => f.endsWith('.ndjson') && !f.includes('_dead_letter'));
+    expect(outs).toHaveLength(400);
+  }, 300_000);
+
+  it('--shard workers take per-shard leases: workers of different shards both work', async () => {
+    const { cfg } = landing(40);
+    const [s0, s1] = await Promise.all([cli(['run', '--config', cfg, '--shard', '0/2']), cli(['run', '--config', cfg, '--shard', '1/2'])]);
+    expect(s0.code).toBe(0);
+    expect(s1.code).toBe(0);
+    expect(s0.summary.files_processed + s1.summary.files_processed).toBe(40);
+    expect(s0.summary.files_processed).toBeGreaterThan(0);
+    expect(s1.summary.files_processed).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('Leases (state/lease.ts) on a store', () => {
+  it('one holder at a time; an expired lease is taken over once; renew and release work only for the holder', async () => {
+    const store = createMemoryDocStore();
+    let now = 1_000_000;
+    const a = new Leases(store, 't', 'c', 'run-a', 10_000, () => now);
+    const b = new Leases(store, 't', 'c', 'run-b', 10_000, () => now);
+    const ga = await a.acquire('s');
+    expect('lease' in ga).toBe(true);
+    const gb = await b.acquire('s');
+    expect(gb).toMatchObject({ busy: { holder: { run_id: 'run-a' } } });
+    now += 5_000;
+    expect(await (ga as any).lease.renew()).toBe(true);
+    now += 9_000; // renewed 9 s ago: still live
+    expect('busy' in (await b.acquire('s'))).toBe(true);
+    now += 2_000; // expired
+    const [t1, t2] = await Promise.all([b.acquire('s'), new Leases(store, 't', 'c', 'run-c', 10_000, () => now).acquire('s')]);
+    expect([t1, t2].filter((x) => 'lease' in x)).toHaveLength(1);
+    // The old holder lost it: its renew says so, its release leaves the new holder's lease alone.
+    expect(await (ga as any).lease.renew()).toBe(false);
+    await (ga as any).lease.release();
+    expect(((await store.get('t/c/_leases/s')) as any).holder.run_id).not.toBe('run-a');
+    const winner = ('lease' in t1 ? t1 : t2) as any;
+    await winner.lease.release();
+    expect(await store.get('t/c/_leases/s')).toBeUndefined();
+  });
+
+  it('shards have leases of their own: the same shard is busy, another shard is not', async () => {
+    const store = createMemoryDocStore();
+    const w = (run: string) => new Leases(store, 't', 'c', run, 10_000);
+    expect('lease' in (await w('r1').acquire(leaseName('csv', { index: 0, count: 2 })))).toBe(true);
+    expect('lease' in (await w('r2').acquire(leaseName('csv', { index: 1, count: 2 })))).toBe(true);
+    expect(await w('r3').acquire(leaseName('csv', { index: 0, count: 2 }))).toMatchObject({ busy: { holder: { run_id: 'r1' }, name: 'csv.shard-0-of-2' } });
+  });
+});
