@@ -6,7 +6,8 @@ import type { DocStore } from './docstore.js';
  * not do the same work twice. Taken with a create-only write, renewed and released with writes
  * conditional on the version read (S3: If-None-Match / If-Match; locally: link() and a lock); a lease
  * whose holder stopped renewing it (SIGKILL, a lost container) expires after its TTL and is taken
- * over, again conditionally, so two runs can never both take it.
+ * over, again conditionally, so two runs can never both take it. A holder on this host whose
+ * process is gone is known dead at once.
  */
 
 export interface LeaseDoc {
@@ -61,7 +62,7 @@ export class Leases {
       if (created !== undefined) return { lease: this.held(name, created, fresh.acquired_at) };
       const cur = await this.store.getVersioned<LeaseDoc>(key);
       if (!cur) continue; // released in between: try to create again
-      if (Date.parse(cur.doc.expires_at) > this.now()) return { busy: cur.doc };
+      if (Date.parse(cur.doc.expires_at) > this.now() && holderMayLive(cur.doc)) return { busy: cur.doc };
       const mine = this.doc(name);
       const taken = await this.store.replaceIf(key, mine, cur.version);
       if (taken !== undefined) return { lease: this.held(name, taken, mine.acquired_at), tookOver: cur.doc };
@@ -96,4 +97,19 @@ export class Leases {
 /** The lease name of a stream, or of one shard of it. */
 export function leaseName(streamId: string, shard?: { index: number; count: number }): string {
   return shard ? `${streamId}.shard-${shard.index}-of-${shard.count}` : streamId;
+}
+
+/**
+ * Whether a lease's holder may still be running: a holder on this host whose process is gone (a run
+ * killed with SIGKILL) holds nothing, whatever the TTL says; on another host only the TTL can tell.
+ */
+function holderMayLive(doc: LeaseDoc): boolean {
+  if (doc.holder.host !== hostname()) return true;
+  if (doc.holder.pid === process.pid) return true;
+  try {
+    process.kill(doc.holder.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -63,10 +63,32 @@ export class SchemaRegistry {
     return [...new Set(keys.map((k) => k.split('/')[2]!).filter(Boolean))].sort();
   }
 
-  /** Register a new version after the current one; returns it. */
-  async register(streamId: string, entity: string, shape: Shape, meta: Pick<SchemaVersion, 'reason' | 'run_id' | 'file_id' | 'alert_id'>): Promise<SchemaVersion> {
-    const cur = await this.store.get<{ version: number }>(`${this.entityBase(streamId, entity)}/current`);
-    const version = (cur?.version ?? 0) + 1;
+  /**
+   * The newest version of an entity: the `current` pointer, then any version registered after it by
+   * a process that has not moved the pointer yet (or was stopped before it could).
+   */
+  async latest(streamId: string, entity: string): Promise<SchemaVersion | undefined> {
+    const base = this.entityBase(streamId, entity);
+    const cur = await this.store.get<{ version: number }>(`${base}/current`);
+    let n = cur?.version ?? 0;
+    let doc = n ? await this.store.get<SchemaVersion>(`${base}/v/${pad(n)}`) : undefined;
+    for (;;) {
+      const next = await this.store.get<SchemaVersion>(`${base}/v/${pad(n + 1)}`);
+      if (!next) return doc;
+      doc = next;
+      n++;
+    }
+  }
+
+  /**
+   * Register a new version after the current one; returns it. Version documents are written
+   * create-only: when another process registered that number first, `VersionTaken` is thrown and
+   * nothing is written (the caller re-reads with `latest` and decides again).
+   */
+  async register(streamId: string, entity: string, shape: Shape, meta: Pick<SchemaVersion, 'reason' | 'run_id' | 'file_id' | 'alert_id'>, expected?: number): Promise<SchemaVersion> {
+    // The number the caller decided on (the version after the one it compared with), else the next.
+    const cur = expected === undefined ? await this.store.get<{ version: number }>(`${this.entityBase(streamId, entity)}/current`) : undefined;
+    const version = expected ?? (cur?.version ?? 0) + 1;
     const doc: SchemaVersion = {
       schema_version_doc: 1,
       tenant_id: this.tenantId,
@@ -78,9 +100,35 @@ export class SchemaRegistry {
       registered_at: new Date().toISOString(),
       ...Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined)),
     } as SchemaVersion;
-    await this.store.put(`${this.entityBase(streamId, entity)}/v/${pad(version)}`, doc);
-    await this.store.put(`${this.entityBase(streamId, entity)}/current`, { version, updated_at: doc.registered_at });
+    const base = this.entityBase(streamId, entity);
+    if ((await this.store.create(`${base}/v/${pad(version)}`, doc)) === undefined) throw new VersionTaken(streamId, entity, version);
+    await this.advanceCurrent(base, version, doc.registered_at);
     return doc;
+  }
+
+  /** Point `current` at `version` unless it is further already (a registration whose maker stopped before it moved the pointer). */
+  async ensureCurrent(streamId: string, entity: string, version: number): Promise<void> {
+    await this.advanceCurrent(this.entityBase(streamId, entity), version, new Date().toISOString());
+  }
+
+  /** Move `current` forward to `version` (never back: two processes may finish out of order). */
+  private async advanceCurrent(base: string, version: number, at: string): Promise<void> {
+    const key = `${base}/current`;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const cur = await this.store.getVersioned<{ version: number }>(key);
+      if (!cur) {
+        if ((await this.store.create(key, { version, updated_at: at })) !== undefined) return;
+        continue;
+      }
+      if (cur.doc.version >= version) return;
+      if ((await this.store.replaceIf(key, { version, updated_at: at }, cur.version)) !== undefined) return;
+    }
+    throw new Error(`${key}: could not be moved to version ${version} (too many concurrent writers)`);
+  }
+
+  async deleteAlert(id: string): Promise<void> {
+    if (!/^[a-z0-9-]{1,64}$/.test(id)) return;
+    await this.store.delete(`${this.tenantId}/alerts/${id}`);
   }
 
   /**
@@ -108,5 +156,17 @@ export class SchemaRegistry {
   async alerts(): Promise<DriftAlert[]> {
     const all = await this.store.getAll<DriftAlert>(`${this.tenantId}/alerts/`);
     return all.map(([, a]) => a).sort((x, y) => (x.created_at < y.created_at ? -1 : x.created_at > y.created_at ? 1 : x.id < y.id ? -1 : 1));
+  }
+}
+
+/** Another process registered this version number first. */
+export class VersionTaken extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly entity: string,
+    readonly version: number,
+  ) {
+    super(`schema version ${version} of ${streamId}/${entity} was registered by another process first`);
+    this.name = 'VersionTaken';
   }
 }

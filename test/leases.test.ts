@@ -95,8 +95,12 @@ describe('leases: runs that overlap', () => {
       if (!killed) for (const d of ['state', 'out']) rmrf(join(dir, d));
     }
     expect(killed).toBe(true);
-    const leaseFile = listFiles(join(dir, 'state')).find((f) => f.includes('/_leases/'));
+    const leaseFile = listFiles(join(dir, 'state')).find((f) => f.includes('/_leases/'))!;
     expect(leaseFile).toBeDefined();
+    // The holder ran on this host and is gone: known dead at once. Had it run on another host (a
+    // lost container), only the TTL could tell: the lease says so, and the stream is busy until then.
+    const doc = JSON.parse(readFileSync(leaseFile, 'utf8'));
+    writeFileSync(leaseFile, JSON.stringify({ ...doc, holder: { ...doc.holder, host: 'another-host' } }));
     const busy = await runChild(cfg);
     expect(busy.code).toBe(7);
     expect(busy.summary.streams_busy[0]).toMatchObject({ stream_id: 'csv' });
@@ -109,6 +113,21 @@ describe('leases: runs that overlap', () => {
     expect(done.summary.files_processed).toBeGreaterThan(0);
     const outs = listFiles(join(dir, 'out')).filter((f) => f.endsWith('.ndjson') && !f.includes('_dead_letter'));
     expect(outs).toHaveLength(400);
+  }, 300_000);
+
+  it('a holder on this host that is gone (SIGKILL) is known dead at once: the next run takes the stream over without waiting', async () => {
+    const { dir, cfg } = landing(400, 40);
+    let killed = false;
+    for (let i = 0; i < 8 && !killed; i++) {
+      const r = await runChild(cfg, 900 + i * 150);
+      killed = r.killed;
+      if (!killed) for (const d of ['state', 'out']) rmrf(join(dir, d));
+    }
+    expect(killed).toBe(true);
+    expect(listFiles(join(dir, 'state')).some((f) => f.includes('/_leases/'))).toBe(true);
+    const next = await runChild(cfg);
+    expect(next.code).toBe(0);
+    expect(next.summary.files_processed + next.summary.files_skipped).toBe(400);
   }, 300_000);
 
   it('--shard workers take per-shard leases: workers of different shards both work', async () => {

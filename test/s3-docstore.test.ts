@@ -3,6 +3,7 @@ import PQueue from 'p-queue';
 import type { S3StoreConfig } from '../connector/config.js';
 import { silentLogger } from '../connector/log.js';
 import type { DocStore } from '../state/docstore.js';
+import { Leases } from '../state/lease.js';
 import { makeComponent } from './helpers/index.js';
 import { installS3Faults } from './harness/s3-faults.js';
 import { useS3rver } from './harness/s3rver.js';
@@ -42,6 +43,39 @@ describe('S3 DocStore specifics', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('leases use S3 conditional writes: If-None-Match: * to take, If-Match on the ETag to renew, take over and release', async () => {
+    // s3rver ignores the conditions: the harness checks them against the object's ETag and answers 412.
+    const faults = installS3Faults(undefined, { conditions: ctx.admin });
+    try {
+      const store = await makeStore(s3Cfg('leases'));
+      let now = 1_000_000;
+      const a = new Leases(store, 't', 'c', 'run-a', 10_000, () => now);
+      const b = new Leases(store, 't', 'c', 'run-b', 10_000, () => now);
+      const ga = await a.acquire('s');
+      expect('lease' in ga).toBe(true);
+      expect('busy' in (await b.acquire('s'))).toBe(true);
+      expect(await (ga as any).lease.renew()).toBe(true);
+      now += 20_000;
+      const gb = await b.acquire('s');
+      expect(gb).toMatchObject({ tookOver: { holder: { run_id: 'run-a' } } });
+      expect(await (ga as any).lease.renew()).toBe(false); // run-a lost it: its If-Match fails
+      await (gb as any).lease.release();
+      await store.close();
+      const key = (c: { key?: string }) => c.key?.endsWith('_leases/s.json');
+      const puts = faults.calls.filter((c) => c.command === 'PutObject' && key(c));
+      const header = (c: { headers: Record<string, string> }, n: string) => Object.entries(c.headers).find(([k]) => k.toLowerCase() === n)?.[1];
+      expect(puts.filter((c) => header(c, 'if-none-match') === '*').length).toBeGreaterThanOrEqual(2);
+      expect(puts.filter((c) => header(c, 'if-match')).length).toBeGreaterThanOrEqual(3);
+      expect(puts.every((c) => header(c, 'if-match') || header(c, 'if-none-match'))).toBe(true);
+      expect(puts.some((c) => c.status === 412)).toBe(true);
+      const del = faults.calls.filter((c) => c.command === 'DeleteObject' && key(c));
+      expect(del).toHaveLength(1);
+      expect(header(del[0]!, 'if-match')).toBeTruthy();
+    } finally {
+      faults.uninstall();
     }
   });
 

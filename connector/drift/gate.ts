@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import { newAjv } from '../schemas.js';
 import { sha256Hex } from '../hashing.js';
 import type { FileEntry } from '../../state/state-registry.js';
-import { SchemaRegistry } from '../../state/schema-registry.js';
+import { SchemaRegistry, VersionTaken } from '../../state/schema-registry.js';
 import { diffShapes, maxSeverity, mergeShapes } from './diff.js';
 import { toJsonSchema } from './json-schema.js';
 import { POLICIES, type DriftPolicy } from './policies.js';
@@ -157,129 +157,165 @@ export function createDriftGate(opts: DriftGateOptions): DriftGate {
 
     decide(stream, file, mode) {
       return locked(stream.id, async () => {
-        const registered = registeredFor(stream.id);
-        // A stream's first run registers version 1 of every entity it meets without alerts (a
-        // masters file then a day book is not drift); later, a new entity is worth an alert.
-        const streamWasEmpty = newStreams.has(stream.id) || registered.size === 0;
-        const verdicts: EntityVerdict[] = [];
-        for (const [entity, shape] of file.shapes) {
-          const base = registered.get(entity);
-          if (!base) {
-            if (streamWasEmpty) verdicts.push({ entity, base, shape, changes: [], kind: 'first', proposed: shape });
-            else {
-              const renamed = renameCandidate(shape, registered);
-              verdicts.push({ entity, base, shape, changes: [], kind: 'entity_added', proposed: shape, ...(renamed ? { renamed_from: renamed } : {}) });
-            }
-            continue;
-          }
-          const changes = diffShapes(base.shape, shape);
-          if (!changes.length) verdicts.push({ entity, base, shape, changes, kind: 'same', proposed: base.shape });
-          else verdicts.push({ entity, base, shape, changes, kind: 'schema_changed', proposed: mergeShapes(base.shape, shape) });
-        }
-
-        const sev = (v: EntityVerdict): Severity | undefined => (v.kind === 'entity_added' ? 'compatible' : v.kind === 'schema_changed' ? maxSeverity(v.changes) : undefined);
-        const drifted = verdicts.filter((v) => sev(v));
-        const fileSeverity: Severity | undefined = drifted.some((v) => sev(v) === 'breaking') ? 'breaking' : drifted.length ? 'compatible' : undefined;
-        const policy: DriftPolicy | undefined = fileSeverity ? POLICIES[stream.drift[fileSeverity]] : undefined;
-        const now = new Date().toISOString();
-        const fileRef = { file_id: file.file_id, ...(opts.clearNames ? { path: file.key } : {}), sha256: file.sha256, rows: file.rows };
-
-        const newAlerts: DriftAlert[] = drifted.map((v) => {
-          const severity = sev(v)!;
-          const id = 'a-' + sha256Hex(`${opts.tenantId}\0${stream.id}\0${v.entity}\0${file.sha256}\0${v.base?.version ?? 0}`).slice(0, 16);
-          return {
-            alert_version: 1,
-            id,
-            tenant_id: opts.tenantId,
-            connector_id: opts.connectorId,
-            stream_id: stream.id,
-            entity: v.entity,
-            kind: v.kind === 'entity_added' ? 'entity_added' : 'schema_changed',
-            severity,
-            status: policy!.alertStatus,
-            action: policy!.name,
-            file: fileRef,
-            base_version: v.base?.version ?? 0,
-            changes: v.changes,
-            ...(v.renamed_from ? { renamed_from: v.renamed_from } : {}),
-            proposed: v.proposed,
-            created_at: alerts.get(id)?.created_at ?? now,
-            run_id: opts.runId,
-            message: alertMessage(stream.id, v, severity, policy!),
-          } satisfies DriftAlert;
-        });
-
-        // What to register, decided first; the alerts are written before any version, so that a run
-        // stopped in between raises them again (their ids are the file's and the base version's)
-        // instead of leaving a version no alert explains.
-        const versions: Record<string, number> = {};
-        const registrations: Array<{ v: EntityVerdict; reason: SchemaVersion['reason']; alert: DriftAlert | undefined }> = [];
-        if (!policy?.withholds) {
-          for (const v of verdicts) {
-            const alert = newAlerts.find((a) => a.entity === v.entity);
-            const next = (v.base?.version ?? 0) + 1;
-            switch (v.kind) {
-              case 'first':
-                registrations.push({ v, reason: 'first_file', alert: undefined });
-                versions[v.entity] = next;
-                break;
-              case 'same':
-                versions[v.entity] = v.base!.version;
-                break;
-              case 'entity_added':
-                // A new entity has nothing to be checked against: its first version is registered whatever the policy.
-                registrations.push({ v, reason: policy!.registersChange ? 'evolve' : 'first_file', alert });
-                versions[v.entity] = next;
-                if (alert && policy!.registersChange) alert.resolved_version = next;
-                break;
-              case 'schema_changed':
-                if (policy!.registersChange) {
-                  registrations.push({ v, reason: 'evolve', alert });
-                  versions[v.entity] = next;
-                  if (alert) alert.resolved_version = next;
-                } else versions[v.entity] = v.base!.version; // keep the version; rows that do not fit may be diverted below
-                break;
-            }
-          }
-          if (policy?.registersChange) for (const a of newAlerts) a.resolved_at = now;
-        }
-
-        for (const a of newAlerts) {
-          alerts.set(a.id, a);
-          if (mode === 'run') await registry.putAlert(a);
-          log.warn(
-            { event: 'drift_alert', alert_id: a.id, stream_id: a.stream_id, entity: a.entity, severity: a.severity, action: a.action, status: a.status, file_id: a.file.file_id, changes: a.changes.length, base_version: a.base_version },
-            a.message,
-          );
-        }
-
-        if (mode === 'run') {
-          for (const { v, reason, alert } of registrations) {
-            const doc = await registry.register(stream.id, v.entity, v.proposed, { reason, run_id: opts.runId, file_id: file.file_id, ...(alert ? { alert_id: alert.id } : {}) });
-            registered.set(v.entity, doc);
-            if (doc.version !== versions[v.entity]) {
-              versions[v.entity] = doc.version;
-              if (alert?.resolved_version !== undefined) {
-                alert.resolved_version = doc.version;
-                await registry.putAlert(alert);
+        // Another process may register a version first (parallel workers, overlapping runs): version
+        // documents are create-only, and the loser re-reads the entity and decides again. Alerts an
+        // abandoned attempt wrote and the final decision does not raise are removed.
+        const written = new Set<string>();
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const d: DriftDecision = await (async (): Promise<DriftDecision> => {
+              const registered = registeredFor(stream.id);
+              // A stream's first run registers version 1 of every entity it meets without alerts (a
+              // masters file then a day book is not drift); later, a new entity is worth an alert.
+              const streamWasEmpty = newStreams.has(stream.id) || registered.size === 0;
+              const verdicts: EntityVerdict[] = [];
+              for (const [entity, shape] of file.shapes) {
+                const base = registered.get(entity);
+                if (!base) {
+                  if (streamWasEmpty) verdicts.push({ entity, base, shape, changes: [], kind: 'first', proposed: shape });
+                  else {
+                    const renamed = renameCandidate(shape, registered);
+                    verdicts.push({ entity, base, shape, changes: [], kind: 'entity_added', proposed: shape, ...(renamed ? { renamed_from: renamed } : {}) });
+                  }
+                  continue;
+                }
+                const changes = diffShapes(base.shape, shape);
+                if (!changes.length) verdicts.push({ entity, base, shape, changes, kind: 'same', proposed: base.shape });
+                else verdicts.push({ entity, base, shape, changes, kind: 'schema_changed', proposed: mergeShapes(base.shape, shape) });
               }
+
+              const sev = (v: EntityVerdict): Severity | undefined => (v.kind === 'entity_added' ? 'compatible' : v.kind === 'schema_changed' ? maxSeverity(v.changes) : undefined);
+              const drifted = verdicts.filter((v) => sev(v));
+              const fileSeverity: Severity | undefined = drifted.some((v) => sev(v) === 'breaking') ? 'breaking' : drifted.length ? 'compatible' : undefined;
+              const policy: DriftPolicy | undefined = fileSeverity ? POLICIES[stream.drift[fileSeverity]] : undefined;
+              const now = new Date().toISOString();
+              const fileRef = { file_id: file.file_id, ...(opts.clearNames ? { path: file.key } : {}), sha256: file.sha256, rows: file.rows };
+
+              const newAlerts: DriftAlert[] = drifted.map((v) => {
+                const severity = sev(v)!;
+                const id = 'a-' + sha256Hex(`${opts.tenantId}\0${stream.id}\0${v.entity}\0${file.sha256}\0${v.base?.version ?? 0}`).slice(0, 16);
+                return {
+                  alert_version: 1,
+                  id,
+                  tenant_id: opts.tenantId,
+                  connector_id: opts.connectorId,
+                  stream_id: stream.id,
+                  entity: v.entity,
+                  kind: v.kind === 'entity_added' ? 'entity_added' : 'schema_changed',
+                  severity,
+                  status: policy!.alertStatus,
+                  action: policy!.name,
+                  file: fileRef,
+                  base_version: v.base?.version ?? 0,
+                  changes: v.changes,
+                  ...(v.renamed_from ? { renamed_from: v.renamed_from } : {}),
+                  proposed: v.proposed,
+                  created_at: alerts.get(id)?.created_at ?? now,
+                  run_id: opts.runId,
+                  message: alertMessage(stream.id, v, severity, policy!),
+                } satisfies DriftAlert;
+              });
+
+              // What to register, decided first; the alerts are written before any version, so that a run
+              // stopped in between raises them again (their ids are the file's and the base version's)
+              // instead of leaving a version no alert explains.
+              const versions: Record<string, number> = {};
+              const registrations: Array<{ v: EntityVerdict; reason: SchemaVersion['reason']; alert: DriftAlert | undefined }> = [];
+              if (!policy?.withholds) {
+                for (const v of verdicts) {
+                  const alert = newAlerts.find((a) => a.entity === v.entity);
+                  const next = (v.base?.version ?? 0) + 1;
+                  switch (v.kind) {
+                    case 'first':
+                      registrations.push({ v, reason: 'first_file', alert: undefined });
+                      versions[v.entity] = next;
+                      break;
+                    case 'same':
+                      versions[v.entity] = v.base!.version;
+                      break;
+                    case 'entity_added':
+                      // A new entity has nothing to be checked against: its first version is registered whatever the policy.
+                      registrations.push({ v, reason: policy!.registersChange ? 'evolve' : 'first_file', alert });
+                      versions[v.entity] = next;
+                      if (alert && policy!.registersChange) alert.resolved_version = next;
+                      break;
+                    case 'schema_changed':
+                      if (policy!.registersChange) {
+                        registrations.push({ v, reason: 'evolve', alert });
+                        versions[v.entity] = next;
+                        if (alert) alert.resolved_version = next;
+                      } else versions[v.entity] = v.base!.version; // keep the version; rows that do not fit may be diverted below
+                      break;
+                  }
+                }
+                if (policy?.registersChange) for (const a of newAlerts) a.resolved_at = now;
+              }
+
+              for (const a of newAlerts) {
+                // Only an alert this decision creates may be removed again; one that exists (a stopped run's) stays.
+                const existed = alerts.has(a.id);
+                alerts.set(a.id, a);
+                if (mode === 'run') {
+                  await registry.putAlert(a);
+                  if (!existed) written.add(a.id);
+                }
+                log.warn(
+                  { event: 'drift_alert', alert_id: a.id, stream_id: a.stream_id, entity: a.entity, severity: a.severity, action: a.action, status: a.status, file_id: a.file.file_id, changes: a.changes.length, base_version: a.base_version },
+                  a.message,
+                );
+              }
+
+              if (mode === 'run') {
+                for (const { v, reason, alert } of registrations) {
+                  const want = (v.base?.version ?? 0) + 1;
+                let doc: SchemaVersion;
+                try {
+                  doc = await registry.register(stream.id, v.entity, v.proposed, { reason, run_id: opts.runId, file_id: file.file_id, ...(alert ? { alert_id: alert.id } : {}) }, want);
+                } catch (e) {
+                  // This file's own registration, made by a run that stopped before its checkpoint: the same decision again.
+                  const prior = e instanceof VersionTaken ? await registry.version(stream.id, v.entity, want) : undefined;
+                  if (!prior || prior.file_id !== file.file_id || diffShapes(prior.shape, v.proposed).length || diffShapes(v.proposed, prior.shape).length) throw e;
+                  doc = prior;
+                  await registry.ensureCurrent(stream.id, v.entity, want);
+                }
+                  registered.set(v.entity, doc);
+                  if (doc.version !== versions[v.entity]) {
+                    versions[v.entity] = doc.version;
+                    if (alert?.resolved_version !== undefined) {
+                      alert.resolved_version = doc.version;
+                      await registry.putAlert(alert);
+                    }
+                  }
+                }
+              }
+
+              if (policy?.withholds) {
+                const heldBy = newAlerts.filter((a) => a.severity === fileSeverity).map((a) => a.id);
+                return { outcome: policy.stopsRun ? 'fail' : 'quarantine', alerts: newAlerts, heldBy, versions: {}, shapes: {}, divert: {} };
+              }
+              const divert: Record<string, RowCheck> = {};
+              if (policy?.divertsMisfits) for (const v of verdicts) if (v.kind === 'schema_changed' && v.base) divert[v.entity] = checkAgainst(v.base);
+              // The shape each entity's rows are stamped with: the registered version (or, in read, the one proposed).
+              const shapes: Record<string, Shape> = {};
+              for (const v of verdicts) {
+                const reg = registered.get(v.entity);
+                shapes[v.entity] = reg && reg.version === versions[v.entity] ? reg.shape : versions[v.entity] === v.base?.version ? v.base!.shape : v.proposed;
+              }
+              return { outcome: 'deliver', alerts: newAlerts, heldBy: [], versions, shapes, divert };
+            })();
+            for (const id of written) {
+              if (d.alerts.some((a) => a.id === id)) continue;
+              alerts.delete(id);
+              await registry.deleteAlert(id);
             }
+            return d;
+          } catch (e) {
+            if (!(e instanceof VersionTaken) || attempt >= 20) throw e;
+            const latest = await registry.latest(e.streamId, e.entity);
+            if (latest) registeredFor(stream.id).set(e.entity, latest);
+            log.info({ event: 'schema_version_taken', stream_id: stream.id, entity: e.entity, version: e.version }, `${e.message}: deciding again against it`);
           }
         }
-
-        if (policy?.withholds) {
-          const heldBy = newAlerts.filter((a) => a.severity === fileSeverity).map((a) => a.id);
-          return { outcome: policy.stopsRun ? 'fail' : 'quarantine', alerts: newAlerts, heldBy, versions: {}, shapes: {}, divert: {} };
-        }
-        const divert: Record<string, RowCheck> = {};
-        if (policy?.divertsMisfits) for (const v of verdicts) if (v.kind === 'schema_changed' && v.base) divert[v.entity] = checkAgainst(v.base);
-        // The shape each entity's rows are stamped with: the registered version (or, in read, the one proposed).
-        const shapes: Record<string, Shape> = {};
-        for (const v of verdicts) {
-          const reg = registered.get(v.entity);
-          shapes[v.entity] = reg && reg.version === versions[v.entity] ? reg.shape : versions[v.entity] === v.base?.version ? v.base!.shape : v.proposed;
-        }
-        return { outcome: 'deliver', alerts: newAlerts, heldBy: [], versions, shapes, divert };
       });
     },
   };
