@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { checkKey, readAll, type DocStore } from './docstore.js';
-import { ownerTag, sweep } from './debris.js';
+import { isStale, ownerTag, sweep } from './debris.js';
 
 /** Local folder backend: one `<key>.json` file per document, owner-only permissions, temp + fsync + rename. */
 export function createLocalDocStore(root: string): DocStore {
@@ -166,8 +166,11 @@ async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
         break;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        // A lock says who holds it: one whose holder is gone (a process of this host that was
+        // killed) or that is older than 30 s is broken.
         const st = await stat(lock).catch(() => undefined);
-        if (st && Date.now() - st.mtimeMs > 30_000) await rm(lock, { force: true });
+        const owner = st ? await readFile(lock, 'utf8').catch(() => '') : '';
+        if (st && isStale(owner, st.mtimeMs, 30_000) && (await readFile(lock, 'utf8').catch(() => '')) === owner) await rm(lock, { force: true });
         else if (attempt > 500) throw new Error(`${lock} is held by another process`);
         else await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
       }

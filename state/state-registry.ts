@@ -92,7 +92,7 @@ export class StateRegistry {
     for (const k of keys) {
       const rest = k.slice(this.tenantId.length + this.connectorId.length + 2);
       const s = rest.split('/')[0];
-      if (s) out.add(s);
+      if (s && s !== '_runs' && s !== '_leases') out.add(s); // the run history and the leases live beside the streams
     }
     return [...out].sort();
   }

@@ -175,3 +175,47 @@ describe('Leases (state/lease.ts) on a store', () => {
     expect(await w('r3').acquire(leaseName('csv', { index: 0, count: 2 }))).toMatchObject({ busy: { holder: { run_id: 'r1' }, name: 'csv.shard-0-of-2' } });
   });
 });
+
+describe('run history', () => {
+  it('each run appends its summary to the state registry; state runs lists them newest first; the history is bounded', async () => {
+    const { dir, cfg } = landing(3);
+    const r1 = await cli(['run', '--config', cfg]);
+    writeFileSync(join(dir, 'landing', 'd0', 'trn_voucher_extra.csv'), 'guid,date,voucher_type,voucher_number,narration\nx,2025-09-01,Sales,1,n\n');
+    const r2 = await cli(['run', '--config', cfg]);
+    const runs = await cli(['state', 'runs', '--config', cfg]);
+    expect(runs.code).toBe(0);
+    const got = runs.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(got.map((s) => s.run_id)).toEqual([r2.summary.run_id, r1.summary.run_id]);
+    expect(got[1]).toMatchObject({ files_processed: 3, exit_code: 0 });
+    expect(got[0]).toMatchObject({ files_processed: 1, files_skipped: 3 });
+    // state ls shows streams only, not the history or the leases beside them.
+    const ls = await cli(['state', 'ls', '--config', cfg]);
+    expect(ls.stdout).not.toMatch(/_runs|_leases/);
+    const { RunHistory } = await import('../state/run-history.js');
+    const store = createMemoryDocStore();
+    const h = new RunHistory(store, 't', 'c', 5);
+    for (let i = 0; i < 8; i++) await h.append({ run_id: `r${i}`, started_at: `2026-12-02T10:00:0${i}.000Z` });
+    expect((await h.recent<{ run_id: string }>(50)).map((s) => s.run_id)).toEqual(['r7', 'r6', 'r5', 'r4', 'r3']);
+  }, 60_000);
+});
+
+describe('local conditional writes', () => {
+  it('a lock left by a killed process is broken at once, not after its 30 s', async () => {
+    const { createLocalDocStore } = await import('../state/local-docstore.js');
+    const { hostname } = await import('node:os');
+    const dir = tempDir('tc-lock-');
+    dirs.push(dir);
+    const store = createLocalDocStore(dir);
+    const v = (await store.create('t/c/_leases/s', { n: 1 }))!;
+    // The pid of a process that has exited, as the holder of the key's lock.
+    const dead = await new Promise<number>((resolve) => {
+      const c = spawn(process.execPath, ['-e', '0']);
+      c.on('exit', () => resolve(c.pid!));
+    });
+    writeFileSync(join(dir, 't', 'c', '_leases', '.s.json.lock'), `${dead}~${hostname().replace(/[^A-Za-z0-9.-]/g, '_')}~${Date.now().toString(36)}~0badc0de`);
+    const t0 = Date.now();
+    expect(await store.replaceIf('t/c/_leases/s', { n: 2 }, v)).toBeTruthy();
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(await store.get('t/c/_leases/s')).toEqual({ n: 2 });
+  });
+});

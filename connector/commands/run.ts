@@ -1,6 +1,7 @@
 import { ConnectorError, EXIT_CODES } from '../errors.js';
 import { executeRun, type RunSummary } from '../run/run.js';
 import { onlyKeys, parseShard, type Selection } from '../run/selection.js';
+import { RunHistory } from '../../state/run-history.js';
 import { loadPriorState } from '../run/prior-state.js';
 import { EXIT_TABLE, parse, requireConfig, withRuntime, type CliIO, type Command } from './_shared.js';
 
@@ -44,13 +45,20 @@ export async function ingest(cmd: 'run' | 'read', args: string[], io: CliIO, hel
   if (values.only || values['only-env']) selection.onlyKeys = onlyKeys(values.only as string[] | undefined, values['only-env'] as string | undefined, io.env, config);
   const summary: RunSummary = await withRuntime(config, io, async (rt) => {
     const prior = cmd === 'read' && typeof values.state === 'string' ? await loadPriorState(values.state, config) : undefined;
-    return executeRun(rt, {
+    const s = await executeRun(rt, {
       mode: cmd,
       stdout: io.stdout,
       selection,
       ...(prior ? { priorState: prior } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
     });
+    // The run's summary joins the registry's bounded history (`state runs`); read writes no state.
+    if (cmd === 'run' && s.status !== 'state_unavailable') {
+      await new RunHistory(rt.state.store, config.tenant_id, config.connector_id)
+        .append(s)
+        .catch((e) => io.stderr.write(`tally-connector: the run summary could not be kept in the state registry: ${(e as Error).message}\n`));
+    }
+    return s;
   });
   const line = cmd === 'read' ? { type: 'SUMMARY', ...summary } : summary;
   io.stdout.write(JSON.stringify(line) + '\n');

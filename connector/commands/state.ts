@@ -3,13 +3,16 @@ import { silentLogger } from '../log.js';
 import { createRuntime } from '../run/runtime.js';
 import type { FileEntry } from '../../state/types.js';
 import { ChangeIndex } from '../../state/change-index.js';
+import { RunHistory } from '../../state/run-history.js';
 import { parse, requireConfig, subcommand, type CliIO, type Command } from './_shared.js';
 
-const HELP = `Usage: tally-connector state <ls|show|key|forget> --config FILE [options]
+const HELP = `Usage: tally-connector state <ls|show|runs|key|forget> --config FILE [options]
 
   ls      --config FILE                           streams with their files by status and last checkpoint
   show    --config FILE --stream ID [--path P]    the state documents of a stream (or one file), as JSON;
                                                   paths are hidden (file ids shown) unless privacy.clear_names
+  runs    --config FILE [--limit N]               the summaries of recent runs (newest first, default 20;
+                                                  the registry keeps the last 500), one JSON line each
   key     --config FILE --stream ID --key GUID    change capture: a key's entry in the key index (per company
                                                   scope and entity): its ALTERID, content hash, record id,
                                                   deleted or not, and its history (the files, by id, that
@@ -21,7 +24,7 @@ Paths are landing paths relative to the root (see "tally-connector plan").`;
 
 export const stateCommand: Command = {
   name: 'state',
-  synopsis: 'ls|show|key|forget',
+  synopsis: 'ls|show|runs|key|forget',
   summary: 'inspect the state registry; forget a file so it is read again',
   help: HELP,
   run: state,
@@ -33,7 +36,7 @@ async function state(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(HELP + '\n');
     return args.length ? EXIT_CODES.OK : EXIT_CODES.CONFIG;
   }
-  const { values } = parse('state', rest, { stream: { type: 'string' }, path: { type: 'string' }, key: { type: 'string' } });
+  const { values } = parse('state', rest, { stream: { type: 'string' }, path: { type: 'string' }, key: { type: 'string' }, limit: { type: 'string' } });
   if (values.help) {
     io.stdout.write(HELP + '\n');
     return EXIT_CODES.OK;
@@ -72,6 +75,14 @@ async function state(args: string[], io: CliIO): Promise<number> {
         io.stdout.write(JSON.stringify({ stream: doc, files: [...st.files.values()].map(shown) }, null, 2) + '\n');
         return EXIT_CODES.OK;
       }
+      case 'runs': {
+        const limit = typeof values.limit === 'string' ? Number(values.limit) : 20;
+        if (!Number.isInteger(limit) || limit < 1) throw new ConnectorError('E_USAGE', 'state runs: --limit must be a positive integer');
+        const runs = await new RunHistory(rt.state.store, config.tenant_id, config.connector_id).recent(limit);
+        if (!runs.length) io.stdout.write('no runs recorded yet\n');
+        for (const r of runs) io.stdout.write(JSON.stringify(r) + '\n');
+        return EXIT_CODES.OK;
+      }
       case 'key': {
         if (typeof values.stream !== 'string' || typeof values.key !== 'string') throw new ConnectorError('E_USAGE', 'state key: --stream and --key are required');
         const found = await new ChangeIndex(rt.state.store, config.tenant_id, config.connector_id).find(values.stream, values.key);
@@ -104,7 +115,7 @@ async function state(args: string[], io: CliIO): Promise<number> {
         return EXIT_CODES.OK;
       }
       default:
-        throw new ConnectorError('E_USAGE', `state: unknown subcommand "${sub}"`, { hint: 'use ls, show, key or forget' });
+        throw new ConnectorError('E_USAGE', `state: unknown subcommand "${sub}"`, { hint: 'use ls, show, runs, key or forget' });
     }
   } finally {
     await rt.close();
