@@ -62,6 +62,15 @@ function runChild(cfg: string, killAfterMs?: number): Promise<{ code: number | n
   });
 }
 
+/** A run SIGKILLed while it works (later each try, from a fresh state, until a kill lands mid-run). */
+async function killWhileHolding(dir: string, cfg: string): Promise<boolean> {
+  for (let i = 0; i < 8; i++) {
+    if ((await runChild(cfg, 900 + i * 150)).killed) return true;
+    for (const d of ['state', 'out']) rmrf(join(dir, d));
+  }
+  return false;
+}
+
 describe('leases: runs that overlap', () => {
   it('four runs started together on 1,000 files: every file processed once across them, every output written once, no record id twice', async () => {
     const { dir, cfg } = landing(1000);
@@ -88,13 +97,7 @@ describe('leases: runs that overlap', () => {
 
   it('a run killed with SIGKILL while holding the lease: the stream is busy until the TTL, then the next run takes it over and completes it', async () => {
     const { dir, cfg } = landing(400, 40);
-    let killed = false;
-    for (let i = 0; i < 8 && !killed; i++) {
-      const r = await runChild(cfg, 900 + i * 150);
-      killed = r.killed;
-      if (!killed) for (const d of ['state', 'out']) rmrf(join(dir, d));
-    }
-    expect(killed).toBe(true);
+    expect(await killWhileHolding(dir, cfg)).toBe(true);
     const leaseFile = listFiles(join(dir, 'state')).find((f) => f.includes('/_leases/'))!;
     expect(leaseFile).toBeDefined();
     // The holder ran on this host and is gone: known dead at once. Had it run on another host (a
@@ -117,13 +120,7 @@ describe('leases: runs that overlap', () => {
 
   it('a holder on this host that is gone (SIGKILL) is known dead at once: the next run takes the stream over without waiting', async () => {
     const { dir, cfg } = landing(400, 40);
-    let killed = false;
-    for (let i = 0; i < 8 && !killed; i++) {
-      const r = await runChild(cfg, 900 + i * 150);
-      killed = r.killed;
-      if (!killed) for (const d of ['state', 'out']) rmrf(join(dir, d));
-    }
-    expect(killed).toBe(true);
+    expect(await killWhileHolding(dir, cfg)).toBe(true);
     expect(listFiles(join(dir, 'state')).some((f) => f.includes('/_leases/'))).toBe(true);
     const next = await runChild(cfg);
     expect(next.code).toBe(0);

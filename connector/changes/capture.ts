@@ -307,7 +307,8 @@ export async function planChanges(
 const ENTITY_KEY = ',"entity":"';
 const RECORD_KEY = ',"record":';
 
-function entityOf(line: string): string {
+/** The entity of an envelope line (the first `"entity"` of a line is the envelope's). */
+export function entityOf(line: string): string {
   const s = line.indexOf(ENTITY_KEY) + ENTITY_KEY.length;
   return line.slice(s, line.indexOf('"', s));
 }

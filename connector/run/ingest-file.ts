@@ -13,7 +13,7 @@ import type { Sink } from '../sinks/sink.js';
 import type { RemoteFile, Source } from '../sources/source.js';
 import { ARCHIVE_MESSAGE } from '../sources/match.js';
 import { mergeShapes } from '../drift/diff.js';
-import { ChangeScan, planChanges, type ChangeCounts, type ChangesConfig } from '../changes/capture.js';
+import { ChangeScan, entityOf, planChanges, type ChangeCounts, type ChangesConfig } from '../changes/capture.js';
 import type { ChangeIndex } from '../../state/change-index.js';
 
 export interface IngestContext {
@@ -253,8 +253,8 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
           const out = plan.line(unwrap(line), i++);
           if (out === null) {
             rows--;
-            const e = /,"entity":"([^"]*)"/.exec(line)?.[1];
-            if (e !== undefined) entities[e] = (entities[e] ?? 1) - 1;
+            const e = entityOf(line);
+            entities[e] = (entities[e] ?? 1) - 1;
             return null;
           }
           return wrap ? wrap.open + out + wrap.close : out;
@@ -263,7 +263,7 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
           await output.write(Buffer.from(plan.deletes.map((d) => (wrap ? wrap.open + d + wrap.close : d) + '\n').join('')));
           for (const d of plan.deletes) {
             rows++;
-            const e = /,"entity":"([^"]*)"/.exec(d)?.[1] ?? '';
+            const e = entityOf(d);
             entities[e] = (entities[e] ?? 0) + 1;
           }
         }

@@ -82,6 +82,68 @@ export function requireMeta(meta: CommitMeta | undefined): CommitMeta {
   return meta;
 }
 
+/** Where a typed delivery makes its files visible: a folder (rename) or a bucket (upload). */
+export interface TypedPlacement {
+  /** Make the staged file `tmp` visible at `rel` below the sink's root; returns its URI. */
+  place(tmp: string, rel: string, contentType: string): Promise<string>;
+  /** Remove what `place` made visible at `rel` (a delivery that failed midway). */
+  unplace(rel: string): Promise<void>;
+  /** How a failure to place is reported (default: as it was thrown). */
+  placeError?(e: unknown): Error;
+}
+
+const CONTENT_TYPE: Record<ColumnarFormat, string> = { parquet: 'application/vnd.apache.parquet', arrow: 'application/vnd.apache.arrow.file' };
+
+/**
+ * One input file's typed delivery, the same for every place: the staged row log converted into one
+ * file per entity (in `staging`), each placed, then the manifest, last. A failure removes what was
+ * already placed (no object, no manifest, no checkpoint) and every temp file, then rethrows.
+ */
+export async function deliverTyped(
+  staged: string,
+  meta: CommitMeta,
+  fmt: ColumnarOptions,
+  tenantId: string,
+  t: OutputTarget,
+  sha256: string,
+  staging: string,
+  fsync: boolean,
+  where: TypedPlacement,
+): Promise<{ uri: string; bytes: number }> {
+  const tag = ownerTag();
+  let outs: EntityOutput[];
+  try {
+    outs = await convertRowLog(staged, meta, fmt, (i) => join(staging, `${tag}-${i}.tmp`), fsync, meta.skip);
+  } finally {
+    await rm(staged, { force: true });
+  }
+  const mtmp = join(staging, `${tag}-m.tmp`);
+  const placed: string[] = [];
+  try {
+    const done: Array<EntityOutput & { uri: string }> = [];
+    for (const o of outs) {
+      const rel = columnarPath(tenantId, t, o.entity, sha256, fmt.format);
+      const uri = await where.place(o.tmp, rel, CONTENT_TYPE[fmt.format]);
+      placed.push(rel);
+      done.push({ ...o, uri });
+    }
+    const fh = await openFile(mtmp, 'w', 0o600);
+    try {
+      await fh.writeFile(JSON.stringify(manifestOf(tenantId, t, sha256, meta, fmt, done), null, 1) + '\n');
+      if (fsync) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    const uri = await where.place(mtmp, manifestPath(tenantId, t, sha256), 'application/json');
+    return { uri, bytes: outs.reduce((a, o) => a + o.bytes, 0) };
+  } catch (e) {
+    await Promise.all(placed.map((rel) => where.unplace(rel).catch(() => {})));
+    throw where.placeError ? where.placeError(e) : e;
+  } finally {
+    await Promise.all([...outs.map((o) => rm(o.tmp, { force: true })), rm(mtmp, { force: true })]);
+  }
+}
+
 export interface FolderColumnarConfig extends ColumnarSinkFields {
   type: 'parquet' | 'arrow';
   path: string;
@@ -128,38 +190,17 @@ function createFolderColumnarSink(cfg: FolderColumnarConfig, tenantId: string): 
       return stageFile(
         staging,
         async (tmp, _bytes, sha, m) => {
-        const meta = requireMeta(m);
-        const tag = ownerTag();
-        let outs: EntityOutput[];
-        try {
-          outs = await convertRowLog(tmp, meta, fmt, (i) => join(staging, `${tag}-${i}.tmp`), true, meta.skip);
-        } finally {
-          await rm(tmp, { force: true });
-        }
-        const placed: string[] = [];
-        try {
-          const done: Array<EntityOutput & { uri: string }> = [];
-          for (const o of outs) {
-            const dest = join(root, columnarPath(tenantId, t, o.entity, sha, fmt.format));
-            await inDir(join(dest, '..'), () => rename(o.tmp, dest));
-            placed.push(dest);
-            done.push({ ...o, uri: pathToFileURL(dest).href });
-          }
-          const dest = join(root, manifestPath(tenantId, t, sha));
-          const mtmp = join(staging, `${tag}-m.tmp`);
-          const fh = await openFile(mtmp, 'w', 0o600);
-          try {
-            await fh.writeFile(JSON.stringify(manifestOf(tenantId, t, sha, meta, fmt, done), null, 1) + '\n');
-            await fh.sync();
-          } finally {
-            await fh.close();
-          }
-          await inDir(join(dest, '..'), () => rename(mtmp, dest));
-          return { uri: pathToFileURL(dest).href, bytes: outs.reduce((a, o) => a + o.bytes, 0) };
-        } catch (e) {
-          await Promise.all([...placed, ...outs.map((o) => o.tmp)].map((p) => rm(p, { force: true })));
-          throw new ConnectorError('E_SINK', `the ${fmt.format} outputs could not be placed: ${errorMessage(e)}`, { cause: e, retryable: true });
-        }
+          return deliverTyped(tmp, requireMeta(m), fmt, tenantId, t, sha, staging, true, {
+            async place(src, rel) {
+              const dest = join(root, rel);
+              await inDir(join(dest, '..'), () => rename(src, dest));
+              return pathToFileURL(dest).href;
+            },
+            async unplace(rel) {
+              await rm(join(root, rel), { force: true });
+            },
+            placeError: (e) => new ConnectorError('E_SINK', `the ${fmt.format} outputs could not be placed: ${errorMessage(e)}`, { cause: e, retryable: true }),
+          });
         },
         // The staged row log is an intermediate; the typed files are fsynced before they are renamed.
         { fsync: false, withhold: async (tmp, checks) => divertRowLog(tmp, checks) },

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownerTag, sweep } from '../../state/debris.js';
@@ -9,8 +9,8 @@ import { ConnectorError, errorMessage, isConnectorError } from '../errors.js';
 import { S3_ENCRYPTION_PROPERTY, sseParams, type S3ClientObserver, type S3Connection, type S3Encryption } from '../clients/s3.js';
 import { forgetDir, stageFile } from './_staged.js';
 import { partitionPath, type OutputTarget, type Sink, type SinkComponent } from './sink.js';
-import { COLUMNAR_PROPERTIES, columnarPath, manifestOf, manifestPath, requireMeta, type ColumnarSinkFields } from './columnar.js';
-import { convertRowLog, divertRowLog, type ColumnarOptions, type EntityOutput } from '../output/columnar/convert.js';
+import { COLUMNAR_PROPERTIES, deliverTyped, requireMeta, type ColumnarSinkFields } from './columnar.js';
+import { divertRowLog, type ColumnarOptions } from '../output/columnar/convert.js';
 
 export interface S3SinkConfig extends S3Connection, S3Encryption, Partial<ColumnarSinkFields> {
   type: 's3';
@@ -135,40 +135,16 @@ function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions =
         const fmt: ColumnarOptions = { format, compression: cfg.compression ?? 'zstd', rowGroupRows: cfg.row_group_rows ?? 65536, decimalScale: cfg.decimal_scale ?? 6 };
         return stageFile(
           dir,
-          async (tmp, _bytes, sha256, m) => {
-            const meta = requireMeta(m);
-            const tag = ownerTag();
-            let outs: EntityOutput[];
-            try {
-              outs = await convertRowLog(tmp, meta, fmt, (i) => join(dir, `${tag}-${i}.tmp`), false, meta.skip);
-            } finally {
-              await rm(tmp, { force: true });
-            }
-            // One object per entity, then the manifest. A failure removes what was uploaded: no object,
-            // no manifest, no checkpoint (S3 has no multi-object commit; a killed run leaves objects
-            // without a manifest, overwritten by the file's next delivery under the same names).
-            const uploaded: string[] = [];
-            try {
-              const done: Array<EntityOutput & { uri: string }> = [];
-              for (const o of outs) {
-                const key = s.prefix + columnarPath(tenantId, t, o.entity, sha256, format);
-                const uri = await upload(o.tmp, key, format === 'parquet' ? 'application/vnd.apache.parquet' : 'application/vnd.apache.arrow.file');
-                uploaded.push(key);
-                done.push({ ...o, uri });
-              }
-              const mkey = s.prefix + manifestPath(tenantId, t, sha256);
-              const mtmp = join(dir, `${tag}-m.tmp`);
-              await writeFile(mtmp, JSON.stringify(manifestOf(tenantId, t, sha256, meta, fmt, done), null, 1) + '\n', { mode: 0o600 });
-              const uri = await upload(mtmp, mkey, 'application/json');
-              return { uri, bytes: outs.reduce((a, o) => a + o.bytes, 0) };
-            } catch (e) {
-              const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
-              await Promise.all(uploaded.map((Key) => s.client.send(new DeleteObjectCommand({ Bucket: cfg.bucket, Key })).catch(() => {})));
-              throw e;
-            } finally {
-              await Promise.all([...outs.map((o) => rm(o.tmp, { force: true })), rm(join(dir, `${tag}-m.tmp`), { force: true })]);
-            }
-          },
+          async (tmp, _bytes, sha256, m) =>
+            // One object per entity, then the manifest (S3 has no multi-object commit; a killed run
+            // leaves objects without a manifest, overwritten by the file's next delivery under the same names).
+            deliverTyped(tmp, requireMeta(m), fmt, tenantId, t, sha256, dir, false, {
+              place: (src, rel, contentType) => upload(src, s.prefix + rel, contentType),
+              async unplace(rel) {
+                const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+                await s.client.send(new DeleteObjectCommand({ Bucket: cfg.bucket, Key: s.prefix + rel }));
+              },
+            }),
           {
             fsync: false,
             withhold: async (tmp, checks) => divertRowLog(tmp, checks),
@@ -181,26 +157,11 @@ function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions =
       return stageFile(
         dir,
         async (tmp, _bytes, sha256) => {
-          const key = s.prefix + partitionPath(tenantId, t, sha256, '.ndjson');
-          const uri = `s3://${cfg.bucket}/${key}`;
-          const body = createReadStream(tmp, { highWaterMark: 1 << 20 });
           try {
-            current = new s.Upload({
-              client: s.client,
-              params: { Bucket: cfg.bucket, Key: key, Body: body, ContentType: 'application/x-ndjson', ...sse },
-              partSize: opts.partSize ?? S3_SINK_PART_BYTES,
-              queueSize: opts.queueSize ?? S3_SINK_QUEUE,
-              leavePartsOnError: false,
-            });
-            await current.done();
-          } catch (e) {
-            throw uploadError(e, s, uri);
+            return await upload(tmp, s.prefix + partitionPath(tenantId, t, sha256, '.ndjson'), 'application/x-ndjson');
           } finally {
-            current = undefined;
-            body.destroy();
             await rm(tmp, { force: true });
           }
-          return uri;
         },
         {
           // The bytes leave this machine on commit; an fsync of the temp file would buy nothing.

@@ -182,25 +182,15 @@ class Int32Col extends Col {
   }
 }
 
-class DateCol extends Col {
-  private readonly i32: Int32Array;
-  constructor(c: ColumnSpec, cap: number) {
-    super(c, cap);
-    this.i32 = new Int32Array(cap);
-  }
-  set(v: unknown): void {
+/** DateDay: an Int32 column of days since 1970-01-01, from ISO dates. */
+class DateCol extends Int32Col {
+  override set(v: unknown): void {
     if (this.isNull(v)) {
       this.i32[this.k] = 0;
       return;
     }
     if (typeof v !== 'string') throw new TypeError(`${this.c.name}: expected an ISO date`);
     this.i32[this.k] = dateToDays(v, this.c.name);
-  }
-  data(n: number) {
-    return makeData({ ...this.base(n), type: this.type as DateDay, data: this.i32.subarray(0, n) });
-  }
-  get bytes(): number {
-    return this.k * 4;
   }
 }
 

@@ -20,6 +20,11 @@ export function dateToDays(s: string, name = 'date'): number {
   const m = digit(s, 5, name) * 10 + digit(s, 6, name);
   const d = digit(s, 8, name) * 10 + digit(s, 9, name);
   if (m < 1 || m > 12 || d < 1 || d > 31) bad(name, 'an ISO date', s);
+  return civilToDays(y, m, d);
+}
+
+/** Days since 1970-01-01 of a valid year, month and day (days_from_civil). */
+function civilToDays(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;
@@ -100,12 +105,7 @@ export function dateToDaysBytes(b: Uint8Array, s: number, e: number, name = 'dat
   const m = d(5) * 10 + d(6);
   const dd = d(8) * 10 + d(9);
   if (m < 1 || m > 12 || dd < 1 || dd > 31) return dateToDays(Buffer.from(b.subarray(s, e)).toString('utf8'), name);
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + dd - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
+  return civilToDays(y, m, dd);
 }
 
 /** decimalUnscaled over UTF-8 bytes b[s, e): digits only, so no string unless it is long. */
