@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EXIT_CODES, exitCodeFor, isConnectorError } from './errors.js';
 import { projectRoot } from './schemas.js';
 import { EXIT_TABLE, type CliIO, type Command } from './commands/_shared.js';
+import { airbyteCommand } from './commands/airbyte.js';
 import { checkCommand } from './commands/check.js';
 import { driftCommand } from './commands/drift.js';
 import { planCommand } from './commands/plan.js';
@@ -14,7 +15,7 @@ import { stateCommand } from './commands/state.js';
 export type { CliIO } from './commands/_shared.js';
 
 /** Every command, in the order the help lists them. A new command is one file and one line here. */
-const COMMANDS: Command[] = [runCommand, readCommand, planCommand, checkCommand, driftCommand, stateCommand, specCommand];
+const COMMANDS: Command[] = [runCommand, readCommand, planCommand, checkCommand, driftCommand, stateCommand, specCommand, airbyteCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length + 1 + c.synopsis.length));

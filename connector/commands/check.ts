@@ -33,7 +33,7 @@ export const checkCommand: Command = {
  * what it found; the first failure says exactly what failed (credentials, host key, permission,
  * missing bucket or folder, no matching files).
  */
-async function runCheck(config: Config, log: Logger, io: CliIO): Promise<number> {
+export async function runCheck(config: Config, log: Logger, io: CliIO): Promise<number> {
   const steps: Array<{ step: string; ok: boolean; detail: string }> = [];
   const say = (step: string, ok: boolean, detail: string) => {
     steps.push({ step, ok, detail });

@@ -32,13 +32,7 @@ export async function loadPriorState(file: string, config: Config): Promise<Map<
   } catch {
     doc = undefined;
   }
-  if (doc && typeof doc === 'object' && !Array.isArray(doc) && 'streams' in (doc as object)) {
-    const streams = (doc as { streams: Record<string, { files?: Record<string, Partial<FileEntry>> }> }).streams;
-    for (const [sid, s] of Object.entries(streams ?? {})) {
-      for (const [path, f] of Object.entries(s.files ?? {})) put(sid, normalise(path, f));
-    }
-    return out;
-  }
+  if (doc && typeof doc === 'object' && !Array.isArray(doc) && 'streams' in (doc as object)) return priorStateFromDocument(doc as PriorStateDocument);
   let lineNo = 0;
   for (const line of text.split('\n')) {
     lineNo++;
@@ -55,6 +49,21 @@ export async function loadPriorState(file: string, config: Config): Promise<Map<
     const f = m.checkpoint.file;
     if (typeof f.path !== 'string') continue;
     put(m.checkpoint.stream_id, normalise(f.path, f));
+  }
+  return out;
+}
+
+/** `{"streams": {"<stream>": {"files": {"<path>": {...}}}}}`: the committed files an orchestrator holds. */
+export interface PriorStateDocument {
+  streams: Record<string, { files?: Record<string, Partial<FileEntry>> }>;
+}
+
+export function priorStateFromDocument(doc: PriorStateDocument): Map<string, StreamState> {
+  const out = new Map<string, StreamState>();
+  for (const [sid, s] of Object.entries(doc.streams ?? {})) {
+    const st: StreamState = { stream_id: sid, files: new Map(), doc: undefined };
+    for (const [path, f] of Object.entries(s?.files ?? {})) st.files.set(path, normalise(path, f ?? {}));
+    out.set(sid, st);
   }
   return out;
 }
