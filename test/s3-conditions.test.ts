@@ -73,7 +73,7 @@ async function conditionalStore(prefix: string, extra: Rule = () => undefined): 
   return { store, mock: m };
 }
 
-const puts = (mock: AwsStub<any, any, any>, keyPart: string) => mock.commandCalls(PutObjectCommand).filter((c) => String(c.args[0].input.Key).includes(keyPart)).map((c) => c.args[0].input);
+const puts = (mock: AwsStub<any, any, any>, keyPart: string): any[] => mock.commandCalls(PutObjectCommand).filter((c) => String(c.args[0].input.Key).includes(keyPart)).map((c) => c.args[0].input);
 
 describe('S3 conditional writes, request by request (aws-sdk-client-mock in front of s3rver)', () => {
   it('a lease: taken with If-None-Match: *, refused (412) to a second run while live, renewed with If-Match on its ETag, taken over with If-Match on the expired ETag, released with If-Match', async () => {
