@@ -114,7 +114,7 @@ describe('S3 conditional writes, request by request (aws-sdk-client-mock in fron
     for (const p of takeover) expect(p.IfMatch).toBe(renewedEtag);
 
     await (over as any).lease.release();
-    const del = b.mock.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input);
+    const del: any[] = b.mock.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input);
     expect(del).toHaveLength(1);
     expect(del[0].IfMatch).toMatch(/^"/);
     expect('lease' in (await la.acquire('s'))).toBe(true);
