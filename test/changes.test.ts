@@ -420,3 +420,46 @@ describe('change capture: config', () => {
     expect(bad.stderr).toMatch(/streams\[0\]\.changes\.deletes/);
   });
 });
+
+describe('change capture: the key index partition (columnar)', () => {
+  it('reads the object-per-key layout of earlier versions, keeps baselines and history as they were, and writes columns', async () => {
+    const { Partition } = await import('../state/change-index.js');
+    const v1 = {
+      v: 1 as const,
+      keys: {
+        'g-1': { a: 7, h: '0000abcd', r: 'f1.2.0000abcd', dt: '2025-04-01', g: 'fA.s1', p: { a: 5, h: '00000001', r: 'f0.2.00000001' }, hist: [['f0.s0', 5, 'upsert'], ['fA.s1', 7, 'upsert']] as Array<[string, number | null, string]> },
+        'g-2': { a: null, h: 'ffffffff', r: 'f1.3.ffffffff', d: true as const, g: 'fB.s2', p: null, hist: [['fB.s2', null, 'delete']] as Array<[string, number | null, string]> },
+      },
+    };
+    const part = Partition.from(v1);
+    expect(part.size).toBe(2);
+    expect(part.entry(part.find('g-1'))).toEqual({ ...v1.keys['g-1'] });
+    expect(part.entry(part.find('g-2'))).toEqual({ a: null, h: 'ffffffff', r: 'f1.3.ffffffff', d: true, g: 'fB.s2', p: null, hist: [['fB.s2', null, 'delete']] });
+    // The generation that wrote an entry compares with what was there before it; any other with the entry.
+    expect(part.baseline(part.find('g-1'), 'fA.s1')).toEqual({ a: 5, h: '00000001', r: 'f0.2.00000001' });
+    expect(part.baseline(part.find('g-1'), 'fC.s3')).toEqual({ a: 7, h: '0000abcd', r: 'f1.2.0000abcd', dt: '2025-04-01' });
+    expect(part.baseline(part.find('nope'), 'fC.s3')).toBeUndefined();
+
+    // A new generation: the old entry becomes its baseline, its step joins the history.
+    part.write('g-1', 'fC.s3', { a: 9, h: '12345678', r: 'f2.2.12345678', dt: '2025-04-02' });
+    // The same generation again (a replay after a crash): its own step is replaced, the baseline kept.
+    part.write('g-1', 'fC.s3', { a: 9, h: '12345679', r: 'f2.2.12345679', dt: '2025-04-02' });
+    part.write('g-3', 'fC.s3', { a: 1, h: '00000003', r: 'f2.9.00000003' });
+    const doc = part.toDoc();
+    expect(doc.v).toBe(2);
+    expect([...doc.gens].sort()).toEqual(['f0.s0', 'fA.s1', 'fB.s2', 'fC.s3']);
+    const again = Partition.from(JSON.parse(JSON.stringify(doc)));
+    expect(again.entry(again.find('g-1'))).toEqual({ a: 9, h: '12345679', r: 'f2.2.12345679', dt: '2025-04-02', g: 'fC.s3', p: { a: 7, h: '0000abcd', r: 'f1.2.0000abcd', dt: '2025-04-01' }, hist: [['f0.s0', 5, 'upsert'], ['fA.s1', 7, 'upsert'], ['fC.s3', 9, 'upsert']] });
+    expect(again.entry(again.find('g-3'))).toMatchObject({ a: 1, g: 'fC.s3', p: null, hist: [['fC.s3', 1, 'upsert']] });
+    expect(again.baseline(again.find('g-3'), 'fC.s3')).toBeUndefined();
+    // The history is bounded.
+    for (let i = 0; i < 30; i++) again.write('g-3', `fX.s${i}`, { a: 10 + i, h: '00000003', r: 'r' });
+    const hist = again.entry(again.find('g-3')).hist!;
+    expect(hist).toHaveLength(20);
+    expect(hist[19]).toEqual(['fX.s29', 39, 'upsert']);
+    // Generations no entry or history refers to any more are not kept.
+    const gens = again.toDoc().gens;
+    expect(gens).not.toContain('fX.s9');
+    expect(gens).toContain('fX.s10');
+  });
+});

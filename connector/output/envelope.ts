@@ -247,6 +247,9 @@ export class EnvelopeWriter implements RowSink {
     this.whole = true;
   }
 
+  /** The content hash of the last row written (the 8 hex digits of its record id), for consumers after this one. */
+  lastHash = 0;
+
   endRow(): void {
     let h: number;
     if (this.whole) {
@@ -257,6 +260,7 @@ export class EnvelopeWriter implements RowSink {
     const b = this.buf;
     const hashAt = this.hashAt;
     h >>>= 0;
+    this.lastHash = h;
     for (let k = 7; k >= 0; k--) {
       b[hashAt + k] = HEX[h & 15] as number;
       h >>>= 4;

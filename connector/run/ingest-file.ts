@@ -13,7 +13,7 @@ import type { Sink } from '../sinks/sink.js';
 import type { RemoteFile, Source } from '../sources/source.js';
 import { ARCHIVE_MESSAGE } from '../sources/match.js';
 import { mergeShapes } from '../drift/diff.js';
-import { ChangeScan, entityOf, planChanges, type ChangeCounts, type ChangesConfig } from '../changes/capture.js';
+import { planChanges, type ChangeCounts, type ChangesConfig } from '../changes/capture.js';
 import type { ChangeIndex } from '../../state/change-index.js';
 
 export interface IngestContext {
@@ -166,7 +166,7 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
   let pipeline: FilePipeline | undefined;
   try {
     pipeline = new FilePipeline(
-      { format, key: file.key, ...(stream.entity ? { entity: stream.entity } : {}), clearNames: config.privacy.clear_names, delimiter: stream.csv.delimiter, limits, origin: { ...origin, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }, versions: ctx.versions, rowFormat: ctx.sink.rowFormat ?? 'envelope' },
+      { format, key: file.key, ...(stream.entity ? { entity: stream.entity } : {}), clearNames: config.privacy.clear_names, delimiter: stream.csv.delimiter, limits, origin: { ...origin, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }, versions: ctx.versions, rowFormat: ctx.sink.rowFormat ?? 'envelope', ...(ctx.changes ? { collectKeys: true } : {}) },
       head,
       {
         bytes: (chunk) => output.write(chunk),
@@ -235,36 +235,29 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
         }
       }
       let changes: Awaited<ReturnType<typeof planChanges>> | undefined;
-      if (ctx.changes) {
-        // Change capture: the staged envelopes (after the drift decision) read once to find the
-        // file's objects, compared with the key index, then rewritten with their op; the index is
-        // written once the output is visible (a crash before the checkpoint replays the same changes).
+      if (ctx.changes && result.keys) {
+        // Change capture: the file's objects were collected while it was parsed; they are compared
+        // with the key index, then the staged envelopes are rewritten with their op (or emptied when
+        // nothing survives); the index is written once the output is visible (a crash before the
+        // checkpoint replays the same changes).
         const wrap = ctx.wrap;
-        const unwrap = (l: string) => (wrap && l.startsWith(wrap.open) ? l.slice(wrap.open.length, l.length - wrap.close.length) : l);
-        const scan = ChangeScan.fromStatics(result.statics);
-        await output.scan((line) => {
-          if (line) scan.scan(unwrap(line));
-        });
-        changes = await planChanges(scan, ctx.changes.config, ctx.changes.index, ctx.stream.id, `${ctx.fileId}.${sha256.slice(0, 16)}`, decision.versions);
-        let i = 0;
+        const keys = result.keys;
+        keys.setStatics(result.statics);
+        keys.finish(rewrite ? rewrite.diverted.flatMap((d) => (d.ordinal !== undefined ? [d.ordinal] : [])) : []);
+        const source = { file_id: ctx.fileId, ...(clearPath !== undefined ? { path: clearPath } : {}), format, encoding: result.encoding.encoding };
+        changes = await planChanges(keys, ctx.changes.config, ctx.changes.index, ctx.stream.id, `${ctx.fileId}.${sha256.slice(0, 16)}`, decision.versions, { tenant_id: config.tenant_id, connector_id: config.connector_id, stream_id: stream.id, run_id: ctx.runId, source });
         const plan = changes;
-        await output.rewrite((line) => {
-          if (!line) return line;
-          const out = plan.line(unwrap(line), i++);
-          if (out === null) {
-            rows--;
-            const e = entityOf(line);
-            entities[e] = (entities[e] ?? 1) - 1;
-            return null;
-          }
-          return wrap ? wrap.open + out + wrap.close : out;
-        });
+        if (plan.surviving === 0) await output.rewrite(null);
+        else await output.rewriteLines((line, out) => line.length > 0 && plan.line(line, out));
+        for (const [e, n] of Object.entries(plan.removed)) {
+          rows -= n;
+          entities[e] = (entities[e] ?? n) - n;
+        }
         if (plan.deletes.length) {
-          await output.write(Buffer.from(plan.deletes.map((d) => (wrap ? wrap.open + d + wrap.close : d) + '\n').join('')));
+          await output.write(Buffer.from(plan.deletes.map((d) => (wrap ? wrap.open + d.line + wrap.close : d.line) + '\n').join('')));
           for (const d of plan.deletes) {
             rows++;
-            const e = entityOf(d);
-            entities[e] = (entities[e] ?? 0) + 1;
+            entities[d.entity] = (entities[d.entity] ?? 0) + 1;
           }
         }
       }

@@ -9,6 +9,7 @@ import { EnvelopeWriter, type EnvelopeContext } from '../output/envelope.js';
 import { RowLogWriter } from '../output/row-log.js';
 import { ShapeCollector } from '../drift/infer.js';
 import { Tee, type RejectedRow, type RowSink } from '../rows/row-sink.js';
+import { KeyCollector } from '../changes/capture.js';
 import type { Shape } from '../drift/types.js';
 
 /**
@@ -32,6 +33,8 @@ export interface PipelineSpec {
   versions: Record<string, number>;
   /** How rows are staged: envelope lines, or the row log of typed sinks (the sink says). */
   rowFormat?: 'envelope' | 'rowlog';
+  /** Change capture: collect the file's objects (keys, ALTERIDs, content hashes) while it is parsed. */
+  collectKeys?: boolean;
 }
 
 /** What stages a file's rows: the envelope writer or the row log writer, both consumers of the row seam. */
@@ -68,6 +71,8 @@ export interface PipelineResult {
   noRows?: string;
   /** Vouchers whose ledger lines do not balance. */
   unbalanced: number;
+  /** The file's objects, when the spec asked for them (change capture). */
+  keys?: KeyCollector;
 }
 
 /** Decoded pieces for the XML reader stay well under V8's large-object size (measured: peak memory follows). */
@@ -78,6 +83,7 @@ export class FilePipeline {
   private readonly reader: RowReader;
   private readonly writer: StageWriter;
   private readonly shapes = new ShapeCollector();
+  private readonly keys: KeyCollector | undefined;
   private entity = '';
   private firstReject: string | undefined;
 
@@ -90,7 +96,11 @@ export class FilePipeline {
     this.decoder = new TextDecoderStream8(head);
     const ctx = { ...spec.origin, format: spec.format, encoding: this.decoder.decision.encoding };
     this.writer = spec.rowFormat === 'rowlog' ? new RowLogWriter(ctx, (b) => out.bytes(b)) : new EnvelopeWriter(ctx, (b) => out.bytes(b), (e) => spec.versions[e] ?? 1);
-    const rows: RowSink = new Tee(this.writer, this.shapes);
+    // Consumers in order: the writer first (the key collector reads the content hash it just wrote).
+    const w = this.writer;
+    if (spec.collectKeys && !(w instanceof EnvelopeWriter)) throw new Error('change capture needs the envelope writer');
+    this.keys = spec.collectKeys ? new KeyCollector(spec.origin.file_id, spec.format, () => (w as EnvelopeWriter).lastHash) : undefined;
+    const rows: RowSink = this.keys ? new Tee(new Tee(this.writer, this.keys), this.shapes) : new Tee(this.writer, this.shapes);
     const limits = spec.limits;
     this.reader =
       spec.format === 'csv'
@@ -165,7 +175,7 @@ export class FilePipeline {
       } else noRows = r.objects === 0 ? 'no Tally objects found (not an Import Data envelope, a collection response or a TallyConnector export?)' : `${r.objects} Tally object(s), none of a kind the connector reads`;
       warnings.push(noRows);
     }
-    return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: this.shapes.shapes(), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings, ...(noRows ? { noRows } : {}), unbalanced: r instanceof TallyXmlReader ? r.unbalanced : 0, ...(r instanceof TallyXmlReader ? { statics: r.statics } : {}) };
+    return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: this.shapes.shapes(), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings, ...(noRows ? { noRows } : {}), unbalanced: r instanceof TallyXmlReader ? r.unbalanced : 0, ...(r instanceof TallyXmlReader ? { statics: r.statics } : {}), ...(this.keys ? { keys: this.keys } : {}) };
   }
 
   /** Stop: wait for bytes in flight, deliver nothing more. */

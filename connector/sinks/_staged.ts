@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConnectorError } from '../errors.js';
 import { ownerTag } from '../../state/debris.js';
-import type { CommitMeta, StagedOutput, WithheldRow } from './sink.js';
+import type { CommitMeta, LineOut, StagedOutput, WithheldRow } from './sink.js';
 
 /**
  * The staging every sink shares: one input file's output is written to a temporary file (one
@@ -69,16 +69,16 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
       }
       bytes += chunk.length;
     },
-    async scan(fn: (line: string) => void) {
-      if (!fh) throw new ConnectorError('E_SINK', 'scan after commit/abort');
-      await fh.sync().catch(() => {});
-      const rl = createInterface({ input: createReadStream(tmp, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-      for await (const line of rl) fn(line);
-    },
-    async rewrite(fn: (line: string) => string | null) {
+    async rewrite(fn: ((line: string) => string | null) | null) {
       if (!fh) throw new ConnectorError('E_SINK', 'rewrite after commit/abort');
       await fh.close();
       fh = undefined;
+      if (fn === null) {
+        // Every line left out: start again empty, without reading what was staged.
+        fh = await open(tmp, 'w', 0o600);
+        bytes = 0;
+        return;
+      }
       const tmp2 = tmp + '.rw';
       const out = await open(tmp2, 'w', 0o600);
       try {
@@ -104,6 +104,65 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
         await flush();
       } finally {
         await out.close();
+      }
+      await rename(tmp2, tmp);
+      fh = await open(tmp, 'a', 0o600);
+    },
+    async rewriteLines(fn: (line: Buffer, out: LineOut) => boolean) {
+      if (!fh) throw new ConnectorError('E_SINK', 'rewrite after commit/abort');
+      await fh.close();
+      fh = undefined;
+      const tmp2 = tmp + '.rw';
+      const dst = await open(tmp2, 'w', 0o600);
+      let buf = Buffer.allocUnsafe(8 << 20);
+      let pos = 0;
+      const ensure = (n: number) => {
+        if (pos + n <= buf.length) return;
+        const nb = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + n));
+        buf.copy(nb, 0, 0, pos);
+        buf = nb;
+      };
+      const out: LineOut = {
+        bytes(b) {
+          ensure(b.length);
+          buf.set(b, pos);
+          pos += b.length;
+        },
+        text(t) {
+          ensure(t.length * 3);
+          pos += buf.write(t, pos, 'utf8');
+        },
+      };
+      bytes = 0;
+      const flush = async () => {
+        let off = 0;
+        while (off < pos) off += (await dst.write(buf, off, pos - off)).bytesWritten;
+        bytes += pos;
+        pos = 0;
+      };
+      try {
+        let carry: Buffer | undefined;
+        for await (const c0 of createReadStream(tmp, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+          const c: Buffer = carry ? Buffer.concat([carry, c0]) : c0;
+          carry = undefined;
+          let start = 0;
+          for (let nl = c.indexOf(10, start); nl >= 0; nl = c.indexOf(10, start)) {
+            if (fn(c.subarray(start, nl), out)) {
+              ensure(1);
+              buf[pos++] = 10;
+            }
+            start = nl + 1;
+          }
+          if (start < c.length) carry = Buffer.from(c.subarray(start));
+          if (pos >= 4 << 20) await flush();
+        }
+        if (carry?.length && fn(carry, out)) {
+          ensure(1);
+          buf[pos++] = 10;
+        }
+        await flush();
+      } finally {
+        await dst.close();
       }
       await rename(tmp2, tmp);
       fh = await open(tmp, 'a', 0o600);

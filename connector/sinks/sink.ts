@@ -25,15 +25,26 @@ export interface WithheldRow {
  * and become visible only on `commit`, all at once. `abort` throws the staged bytes away (a failed
  * or quarantined file delivers nothing).
  */
+/** Where `rewriteLines` writes a line's replacement. */
+export interface LineOut {
+  bytes(b: Uint8Array): void;
+  text(s: string): void;
+}
+
 export interface StagedOutput {
   write(chunk: Buffer): Promise<void>;
   /**
    * Pass every staged line through `fn` (return the line, a replacement, or null to drop it).
    * Used when the drift gate must restamp schema versions or withhold rows after a file was read.
+   * `null` drops every line without reading them (change capture when nothing changed).
    */
-  rewrite(fn: (line: string) => string | null): Promise<void>;
-  /** Read every staged line once, in order, without changing any (change capture's first pass). */
-  scan(fn: (line: string) => void): Promise<void>;
+  rewrite(fn: ((line: string) => string | null) | null): Promise<void>;
+  /**
+   * Pass every staged line, as bytes (a view valid only during the call, without its newline),
+   * through `fn`, which writes what replaces it to `out` and returns true to keep it (a newline is
+   * added) or false to drop it. No line becomes a string: for rewrites of every line of big files.
+   */
+  rewriteLines(fn: (line: Buffer, out: LineOut) => boolean): Promise<void>;
   /**
    * Make the output visible; returns where it went. `sha256` names the file version. Typed sinks
    * convert the staged envelopes here, with the column types in `meta`.

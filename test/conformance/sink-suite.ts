@@ -90,6 +90,53 @@ export function describeSink(backend: SinkBackend): void {
       }
     });
 
+    it('staged lines can be rewritten as bytes: lines across read chunks kept byte for byte, spliced, dropped; a multi-byte character split by a chunk survives', async () => {
+      const p = await backend.place();
+      const sink = await makeComponent<Sink>('sink', p.config, p.stdout ? { stdout: p.stdout } : {});
+      try {
+        const out = await sink.open(target);
+        // About 3 MB: lines of uneven length cross the reader's 1 MiB chunks at many places.
+        const lines = Array.from({ length: 30_000 }, (_, i) => `{"n":${i},"s":"₹${'é'.repeat(i % 97)}"}`);
+        await out.write(Buffer.from(lines.join('\n') + '\n'));
+        await out.rewriteLines((line, o) => {
+          const n = Number(/"n":(\d+)/.exec(line.toString())![1]);
+          if (n % 3 === 0) return false;
+          if (n % 3 === 1) {
+            o.bytes(line);
+            return true;
+          }
+          const at = line.indexOf(',"s"');
+          o.bytes(line.subarray(0, at));
+          o.text(',"op":"ü"');
+          o.bytes(line.subarray(at));
+          return true;
+        });
+        const want = lines.flatMap((l, n) => (n % 3 === 0 ? [] : n % 3 === 1 ? [l] : [l.replace(',"s"', ',"op":"ü","s"')])).join('\n') + '\n';
+        const r = await out.commit(SHA);
+        expect(r.bytes).toBe(Buffer.byteLength(want));
+        expect((await p.delivered())[0]!.bytes.toString()).toBe(want);
+      } finally {
+        await sink.close();
+      }
+      expect(await p.debris()).toEqual([]);
+    });
+
+    it('rewrite(null) drops every staged line; what is written after it is the output', async () => {
+      const p = await backend.place();
+      const sink = await makeComponent<Sink>('sink', p.config, p.stdout ? { stdout: p.stdout } : {});
+      try {
+        const out = await sink.open(target);
+        await out.write(Buffer.from('{"v":1}\n{"v":2}\n'));
+        await out.rewrite(null);
+        await out.write(Buffer.from('{"d":1}\n'));
+        const r = await out.commit(SHA);
+        expect(r.bytes).toBe(8);
+        expect((await p.delivered())[0]!.bytes.toString()).toBe('{"d":1}\n');
+      } finally {
+        await sink.close();
+      }
+    });
+
     if (backend.breakable)
     it('a delivery that fails leaves no output (the file stays uncommitted and is read again)', async () => {
       const p = await backend.place();
