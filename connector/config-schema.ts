@@ -73,7 +73,12 @@ export function buildConfigSchema(): Record<string, unknown> {
         then: { $ref: '#/$defs/s3Sink' },
         else: { $ref: '#/$defs/localDeadLetter' },
       },
-      concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 4, description: 'Files in flight at once. Parsing runs on one thread; concurrency overlaps reads, writes and fsyncs, which is what many small files need.' },
+      concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 4, description: 'Files in flight at once: overlaps reads, writes and fsyncs, which is what many small files need.' },
+      workers: {
+        oneOf: [{ const: 'auto' }, { type: 'integer', minimum: 1, maximum: 64 }],
+        default: 'auto',
+        description: 'Threads that parse files: `auto` is the core count, 1 parses on the main thread as before. A run with several files to read spreads them over at most this many threads (and at most `concurrency`); a run with one file parses it on the main thread. Output is byte-identical either way.',
+      },
       privacy: {
         type: 'object',
         additionalProperties: false,

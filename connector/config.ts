@@ -60,6 +60,8 @@ export interface Config {
   /** The audit log; `configured` is false when it is the default beside the state (then `read` writes none). */
   audit: { target: AuditConfig; configured: boolean };
   concurrency: number;
+  /** Parsing threads (`auto`: the core count). */
+  workers: number | 'auto';
   privacy: { clear_names: boolean; hash_key_env?: string };
   limits: Limits;
   log_level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -204,6 +206,7 @@ export function resolveConfig(input: unknown, file: string): Config {
     dead_letter: deadLetter,
     audit: { target: auditTarget, configured: c.audit !== undefined },
     concurrency: c.concurrency,
+    workers: c.workers,
     privacy: c.privacy,
     limits: c.limits,
     log_level: c.log_level,

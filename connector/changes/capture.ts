@@ -166,6 +166,17 @@ export class KeyCollector implements RowSink {
     private readonly hashOf: () => number,
   ) {}
 
+  /** What the collector holds, as plain data (to move it from a parsing thread). */
+  toData(): KeyCollectorData {
+    const { hashOf: _h, ids: _i, rec: _r, csv: _c, slots: _s, ...data } = this as unknown as Record<string, unknown>;
+    return data as unknown as KeyCollectorData;
+  }
+
+  /** A collector rebuilt from `toData()` (it can be finished and planned, not fed). */
+  static fromData(data: KeyCollectorData): KeyCollector {
+    return Object.assign(Object.create(KeyCollector.prototype) as KeyCollector, data);
+  }
+
   /** The request's static variables of a Tally XML export. */
   setStatics(statics: Record<string, string> | undefined): void {
     this.company ||= statics?.['SVCURRENTCOMPANY'] ?? '';
@@ -343,6 +354,9 @@ export class KeyCollector implements RowSink {
     return hex8(this.unitHash[u]!);
   }
 }
+
+/** A KeyCollector as plain data (typed arrays and strings). */
+export type KeyCollectorData = Record<string, unknown> & { readonly __keyCollectorData?: never };
 
 /** What a delete envelope says of where it came from (the file's envelopes say the same). */
 export interface DeleteHead {

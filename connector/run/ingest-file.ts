@@ -8,7 +8,8 @@ import type { Logger } from '../log.js';
 import { lineRewrite, type LineDecision } from '../output/envelope.js';
 import { DeadLetters, type DeadLetterRecord } from '../output/dead-letter.js';
 import type { Shape } from '../drift/types.js';
-import { FilePipeline, type PipelineResult } from './pipeline.js';
+import type { PipelineOutput, PipelineResult, PipelineSpec } from './pipeline.js';
+import { localPipeline, type PipelineHandle, type WorkerPool } from './worker-pool.js';
 import type { Sink } from '../sinks/sink.js';
 import type { RemoteFile, Source } from '../sources/source.js';
 import { ARCHIVE_MESSAGE } from '../sources/match.js';
@@ -37,6 +38,8 @@ export interface IngestContext {
   signal?: AbortSignal;
   /** Change capture for the stream (its `changes` config and the key index). */
   changes?: { config: ChangesConfig; index: ChangeIndex };
+  /** Parsing threads (run.workers); absent: this thread parses. */
+  pool?: WorkerPool;
 }
 
 /** A file read to its end, its output staged (invisible) until `deliver`. */
@@ -163,16 +166,14 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
   };
 
   let result: PipelineResult;
-  let pipeline: FilePipeline | undefined;
+  let pipeline: PipelineHandle | undefined;
   try {
-    pipeline = new FilePipeline(
-      { format, key: file.key, ...(stream.entity ? { entity: stream.entity } : {}), clearNames: config.privacy.clear_names, delimiter: stream.csv.delimiter, limits, origin: { ...origin, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }, versions: ctx.versions, rowFormat: ctx.sink.rowFormat ?? 'envelope', ...(ctx.changes ? { collectKeys: true } : {}) },
-      head,
-      {
-        bytes: (chunk) => output.write(chunk),
-        reject: (r) => dl.add({ ...dlBase(), entity: r.entity, code: 'E_CSV_ROW', reason: r.reason, line: r.line, offset: r.offset, ordinal: r.ordinal, raw: r.raw }),
-      },
-    );
+    const spec: PipelineSpec = { format, key: file.key, ...(stream.entity ? { entity: stream.entity } : {}), clearNames: config.privacy.clear_names, delimiter: stream.csv.delimiter, limits, origin: { ...origin, ...(ctx.wrap ? { wrap: ctx.wrap } : {}) }, versions: ctx.versions, rowFormat: ctx.sink.rowFormat ?? 'envelope', ...(ctx.changes ? { collectKeys: true } : {}) };
+    const out: PipelineOutput = {
+      bytes: (chunk) => output.write(chunk),
+      reject: (r) => dl.add({ ...dlBase(), entity: r.entity, code: 'E_CSV_ROW', reason: r.reason, line: r.line, offset: r.offset, ordinal: r.ordinal, raw: r.raw }),
+    };
+    pipeline = ctx.pool ? await ctx.pool.pipeline(spec, head, out) : localPipeline(spec, head, out);
     let chunk: Buffer | undefined = first;
     while (chunk) {
       await pipeline.feed(chunk);

@@ -16,6 +16,7 @@ import { NO_AUDIT, type AuditLog, type FileAccess } from '../audit.js';
 import type { DriftDecision } from '../drift/gate.js';
 import { selects, type Selection } from './selection.js';
 import { MemoryBudget } from './memory.js';
+import { WorkerPool, workerCount, workerScript } from './worker-pool.js';
 
 export interface FileReport {
   stream_id: string;
@@ -56,6 +57,8 @@ export interface RunSummary {
   duration_ms: number;
   /** Peak resident memory of this process so far, in bytes. */
   max_rss_bytes: number;
+  /** Threads that parsed the files (1: the main thread). */
+  workers?: number;
   /** Temp files of earlier runs that are gone (killed), removed at the start of this one. */
   debris_removed: { files: number; bytes: number };
   /** Landed files moved or deleted after their commit (streams' after_commit), and those left in place because that failed. */
@@ -257,6 +260,12 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
 
   summary.files_discovered = items.length;
   const queue = new PQueue({ concurrency: config.concurrency });
+  // Parsing threads: only when there are several files to read (one file parses on this thread).
+  const toRead = items.filter((i) => i.action === 'process' || i.action === 'verify').length;
+  const threads = Math.min(workerCount(config.workers), config.concurrency, toRead);
+  const pool = threads >= 2 && WorkerPool.available() ? new WorkerPool(threads) : undefined;
+  summary.workers = pool ? pool.size : 1;
+  if (threads >= 2 && !pool) log.warn({ event: 'workers_unavailable', script: workerScript() }, 'the parsing threads need the build (dist/); parsing on the main thread');
   const memory = new MemoryBudget(config.limits, config.concurrency);
   const fileLimits = memory.fileLimits();
   let driftFailed = false;
@@ -353,6 +362,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
             versions: drift.registeredVersions(stream.id),
             signal: abortAll.signal,
             ...(stream.changes ? { changes: { config: stream.changes, index: changeIndex } } : {}),
+            ...(pool ? { pool } : {}),
             ...(opts.mode === 'read'
               ? {
                   wrap: { open: '{"type":"RECORD","record":', close: '}' },
@@ -591,6 +601,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     await queue.onIdle();
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
+    await pool?.close();
     await sink.close().catch(() => {});
     await deadLetter?.close().catch(() => {});
   }

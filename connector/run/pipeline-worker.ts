@@ -1,0 +1,102 @@
+import { parentPort } from 'node:worker_threads';
+import { isConnectorError } from '../errors.js';
+import { FilePipeline, type PipelineSpec } from './pipeline.js';
+
+/**
+ * A parsing thread of the worker pool (run/worker-pool.ts): one file at a time, bytes in, envelope
+ * bytes out; no per-row messages. Messages from the main thread:
+ *   { t: 'start', spec, head }   a file begins (its pipeline is built from plain data)
+ *   { t: 'chunk', b }            raw (decompressed) bytes; answered { t: 'fed', rows }
+ *   { t: 'end' }                 answered { t: 'done', result } or { t: 'error', error }
+ *   { t: 'wrote', id }           the main thread wrote bytes chunk `id` (backpressure)
+ * and to it: { t: 'bytes', id, b }, { t: 'reject', r }.
+ */
+
+const port = parentPort!;
+let pipeline: FilePipeline | undefined;
+let nextId = 0;
+/** Envelope chunks posted and not yet written by the main thread; the writer waits beyond WINDOW. */
+const WINDOW = 4;
+let inFlight = 0;
+const waiting: Array<() => void> = [];
+/** Chunks are fed one after the other, whatever the order their messages arrive in. */
+let chain: Promise<unknown> = Promise.resolve();
+
+function fail(e: unknown): void {
+  const err = isConnectorError(e)
+    ? { connector: true, code: e.code, message: e.message, retryable: e.retryable, position: e.position, hint: e.hint }
+    : { connector: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  port.postMessage({ t: 'error', error: err });
+  pipeline = undefined;
+}
+
+port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; b?: Uint8Array; id?: number }) => {
+  switch (m.t) {
+    case 'start':
+      inFlight = 0;
+      waiting.length = 0;
+      try {
+        pipeline = new FilePipeline(m.spec!, Buffer.from(m.head!.buffer, m.head!.byteOffset, m.head!.byteLength), {
+          bytes: (chunk) => {
+            const id = nextId++;
+            // A copy the main thread owns: the writer reuses its buffers.
+            const copy = new Uint8Array(chunk.length);
+            copy.set(chunk);
+            port.postMessage({ t: 'bytes', id, b: copy }, [copy.buffer]);
+            inFlight++;
+            return inFlight <= WINDOW ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
+          },
+          reject: (r) => port.postMessage({ t: 'reject', r }),
+        });
+        port.postMessage({ t: 'started' });
+      } catch (e) {
+        fail(e);
+      }
+      return;
+    case 'chunk': {
+      const b = Buffer.from(m.b!.buffer, m.b!.byteOffset, m.b!.byteLength);
+      chain = chain.then(async () => {
+        const p = pipeline;
+        if (!p) return;
+        try {
+          await p.feed(b);
+          port.postMessage({ t: 'fed', rows: p.rows });
+        } catch (e) {
+          fail(e);
+        }
+      });
+      return;
+    }
+    case 'end': {
+      chain = chain.then(async () => {
+        const p = pipeline;
+        if (!p) return;
+        try {
+          const result = await p.end();
+          pipeline = undefined;
+          const { keys, ...rest } = result;
+          port.postMessage({ t: 'done', result: { ...rest, ...(keys ? { keys: keys.toData() } : {}) } });
+        } catch (e) {
+          fail(e);
+        }
+      });
+      return;
+    }
+    case 'wrote': {
+      inFlight--;
+      waiting.shift()?.();
+      return;
+    }
+    case 'abort': {
+      chain = chain.then(async () => {
+        const p = pipeline;
+        pipeline = undefined;
+        inFlight = 0;
+        for (const r of waiting.splice(0)) r();
+        if (p) await p.abort().catch(() => {});
+        port.postMessage({ t: 'aborted' });
+      });
+      return;
+    }
+  }
+});

@@ -1,0 +1,211 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ConnectorError, type ErrorCode, type Position } from '../errors.js';
+import { KeyCollector, type KeyCollectorData } from '../changes/capture.js';
+import { projectRoot } from '../schemas.js';
+import { FilePipeline, type PipelineOutput, type PipelineResult, type PipelineSpec } from './pipeline.js';
+
+/**
+ * Files parsed on every core: a pool of worker threads, each running one file's pipeline
+ * (run/pipeline-worker.ts) at a time. The main thread lists, reads, hashes, stages and commits;
+ * between the threads go the raw chunks one way and the envelope bytes the other (transferred,
+ * not copied twice), never a message per row. A file's records are byte-identical whichever
+ * thread parsed it.
+ */
+
+/** What ingest-file drives: a pipeline here, or one on a worker thread. */
+export interface PipelineHandle {
+  readonly rows: number;
+  feed(chunk: Buffer): Promise<void>;
+  end(): Promise<PipelineResult>;
+  abort(): Promise<void>;
+}
+
+/** The compiled worker script (the pool runs the build, also when the caller runs from sources). */
+export function workerScript(): string {
+  return join(projectRoot(), 'dist', 'connector', 'run', 'pipeline-worker.js');
+}
+
+/** `run.workers`: `auto` is the core count. */
+export function workerCount(setting: number | 'auto'): number {
+  return setting === 'auto' ? Math.max(1, availableParallelism()) : Math.max(1, setting);
+}
+
+interface WorkerError {
+  connector: boolean;
+  code?: ErrorCode;
+  message: string;
+  retryable?: boolean;
+  position?: Position;
+  hint?: string;
+}
+
+function revive(e: WorkerError): Error {
+  if (!e.connector) return new ConnectorError('E_INTERNAL', `a parsing thread failed: ${e.message}`);
+  return new ConnectorError(e.code!, e.message, { retryable: e.retryable ?? false, ...(e.position ? { position: e.position } : {}), ...(e.hint ? { hint: e.hint } : {}) });
+}
+
+/** Raw chunks in flight to a worker. */
+const WINDOW = 4;
+
+type Msg = { t: string; id?: number; b?: Uint8Array; r?: Parameters<PipelineOutput['reject']>[0]; rows?: number; result?: PipelineResult & { keys?: unknown }; error?: WorkerError };
+
+export class WorkerPool {
+  private readonly idle: Worker[] = [];
+  private readonly all = new Set<Worker>();
+  private readonly waiting: Array<(w: Worker) => void> = [];
+  private closed = false;
+
+  constructor(readonly size: number) {}
+
+  static available(): boolean {
+    return existsSync(workerScript());
+  }
+
+  private async acquire(): Promise<Worker> {
+    const w = this.idle.pop();
+    if (w) return w;
+    if (this.all.size < this.size) {
+      const nw = new Worker(workerScript());
+      this.all.add(nw);
+      nw.on('exit', () => this.all.delete(nw));
+      return nw;
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(w: Worker, broken = false): void {
+    w.removeAllListeners('message');
+    w.removeAllListeners('error');
+    if (broken || this.closed) {
+      this.all.delete(w);
+      void w.terminate();
+      if (this.waiting.length && !this.closed) void this.acquire().then((nw) => this.waiting.shift()?.(nw));
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next(w);
+    else this.idle.push(w);
+  }
+
+  /** A pipeline on a free worker (waits for one). */
+  async pipeline(spec: PipelineSpec, head: Buffer, out: PipelineOutput): Promise<PipelineHandle> {
+    const w = await this.acquire();
+    let rows = 0;
+    let failed: Error | undefined;
+    // Chunks sent and not yet parsed: up to WINDOW, so reading the next chunk overlaps parsing this one.
+    let unfed = 0;
+    const fedWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+    let reply: { want: string; resolve: (m: Msg) => void; reject: (e: Error) => void } | undefined;
+    // Envelope bytes are written in the order they were made, one at a time.
+    let writes: Promise<void> = Promise.resolve();
+    let writeError: unknown;
+    const failAll = (e: Error) => {
+      failed = e;
+      for (const f of fedWaiters.splice(0)) f.reject(e);
+      const r = reply;
+      reply = undefined;
+      r?.reject(e);
+    };
+    w.on('message', (m: Msg) => {
+      switch (m.t) {
+        case 'bytes': {
+          const buf = Buffer.from(m.b!.buffer, m.b!.byteOffset, m.b!.byteLength);
+          const id = m.id!;
+          writes = writes.then(() => out.bytes(buf)).then(
+            () => w.postMessage({ t: 'wrote', id }),
+            (e) => {
+              writeError ??= e;
+              w.postMessage({ t: 'wrote', id });
+            },
+          );
+          return;
+        }
+        case 'reject':
+          out.reject(m.r!);
+          return;
+        case 'fed':
+          rows = m.rows ?? rows;
+          unfed--;
+          fedWaiters.shift()?.resolve();
+          return;
+        case 'error':
+          failAll(revive(m.error!));
+          return;
+        default: {
+          const r = reply;
+          if (r && r.want === m.t) {
+            reply = undefined;
+            r.resolve(m);
+          }
+        }
+      }
+    });
+    w.on('error', (e) => {
+      failAll(new ConnectorError('E_INTERNAL', `a parsing thread stopped: ${e.message}`));
+      this.release(w, true);
+    });
+    const ask = (msg: unknown, want: string, transfer: ArrayBuffer[] = []) =>
+      new Promise<Msg>((resolve, reject) => {
+        if (failed) return reject(failed);
+        reply = { want, resolve, reject };
+        w.postMessage(msg, transfer);
+      });
+    const h = new Uint8Array(head.length);
+    h.set(head);
+    try {
+      await ask({ t: 'start', spec, head: h }, 'started', [h.buffer]);
+    } catch (e) {
+      this.release(w);
+      throw e;
+    }
+    let done = false;
+    return {
+      get rows() {
+        return rows;
+      },
+      feed: async (chunk: Buffer) => {
+        if (failed) throw failed;
+        if (writeError) throw writeError;
+        const c = new Uint8Array(chunk.length);
+        c.set(chunk);
+        w.postMessage({ t: 'chunk', b: c }, [c.buffer]);
+        unfed++;
+        if (unfed > WINDOW) await new Promise<void>((resolve, reject) => fedWaiters.push({ resolve, reject }));
+      },
+      end: async () => {
+        const m = await ask({ t: 'end' }, 'done');
+        await writes;
+        done = true;
+        this.release(w);
+        if (writeError) throw writeError;
+        const { keys, ...result } = m.result!;
+        return { ...result, ...(keys ? { keys: KeyCollector.fromData(keys as unknown as KeyCollectorData) } : {}) } as PipelineResult;
+      },
+      abort: async () => {
+        if (done) return;
+        done = true;
+        if (!this.all.has(w)) return;
+        failed = undefined;
+        for (const f of fedWaiters.splice(0)) f.resolve();
+        await ask({ t: 'abort' }, 'aborted').catch(() => {});
+        await writes.catch(() => {});
+        this.release(w);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.all].map((w) => w.terminate()));
+    this.all.clear();
+    this.idle.length = 0;
+  }
+}
+
+/** A pipeline on this thread (no pool, or one file at a time). */
+export function localPipeline(spec: PipelineSpec, head: Buffer, out: PipelineOutput): PipelineHandle {
+  return new FilePipeline(spec, head, out);
+}

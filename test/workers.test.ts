@@ -1,0 +1,104 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS, HAVE_CORPUS, ROOT, cli, corpusFiles, readOutputs, rmrf, tempDir } from './helpers/index.js';
+
+/**
+ * Parsing threads (`workers`): a run over several files spreads them over worker threads; what it
+ * delivers is what one thread delivers, record for record, bad files and dead letters included.
+ * The worker runs the build (dist/), which `make test` makes first.
+ */
+
+if (!HAVE_CORPUS) console.warn('workers.test.ts: the Tally corpus is absent: the corpus comparison is skipped');
+
+function config(dir: string, landing: string, workers: number | 'auto', extra: Record<string, unknown> = {}): string {
+  const file = join(dir, `c-${workers}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      tenant_id: 't1',
+      connector_id: 'c',
+      source: { type: 'local', path: landing },
+      streams: [
+        { id: 'xml', pattern: '**/*.xml' },
+        { id: 'csv', pattern: '**/*.csv' },
+      ],
+      state: { type: 'local', path: join(dir, `state-${workers}`) },
+      sink: { type: 'ndjson', path: join(dir, `out-${workers}`) },
+      dead_letter: { path: join(dir, `dl-${workers}`) },
+      log_level: 'warn',
+      concurrency: 4,
+      workers,
+      ...extra,
+    }),
+  );
+  return file;
+}
+
+/** What a record is, whichever thread parsed it (the schema version stamped depends on which file registered first). */
+const view = (e: any) => JSON.stringify([e.record_id, e.entity, e.source, e.record, e.op ?? null, e.change ?? null]);
+
+describe('workers: files parsed on several threads', () => {
+  let dir: string;
+  let landing: string;
+  beforeAll(() => {
+    dir = tempDir();
+    landing = join(dir, 'landing');
+    mkdirSync(landing);
+    if (HAVE_CORPUS) for (const f of corpusFiles()) copyFileSync(join(CORPUS, f), join(landing, f));
+    copyFileSync(join(ROOT, 'examples', 'landing', 'csv', 'trn_voucher.csv'), join(landing, 'trn_voucher.csv'));
+    // A CSV with a row of the wrong width (a dead letter), and an XML file cut short (the file fails).
+    writeFileSync(join(landing, 'mst_ledger.csv'), 'guid,name,parent\ng1,Cash,Cash-in-Hand\ng2,"Bank",Bank Accounts,extra\ng3,Sales,Sales Accounts\n');
+    writeFileSync(join(landing, 'broken.xml'), '<ENVELOPE><BODY><DATA><TALLYMESSAGE><VOUCHER><GUID>x</GUID><DATE>20240401</DATE>\n<AMOUNT>1</AMOUN></VOUCHER>');
+  });
+  afterAll(() => rmrf(dir));
+
+  it('two threads deliver what one thread delivers: the same records, ids and values, the same dead letters, the same failure at the same position', async () => {
+    const one = await cli(['run', '--config', config(dir, landing, 1)]);
+    const two = await cli(['run', '--config', config(dir, landing, 2)]);
+    expect(one.summary.workers).toBe(1);
+    expect(two.summary.workers).toBe(2);
+    for (const s of [one.summary, two.summary]) expect(s.files_failed).toBe(1);
+    expect(two.summary.files_processed).toBe(one.summary.files_processed);
+    expect(two.summary.rows_emitted).toBe(one.summary.rows_emitted);
+    expect(two.summary.rows_rejected).toBe(1);
+    expect(one.summary.rows_rejected).toBe(1);
+    const a = readOutputs(join(dir, 'out-1')).map(view).sort();
+    const b = readOutputs(join(dir, 'out-2')).map(view).sort();
+    expect(a.length).toBe(one.summary.rows_emitted);
+    expect(b).toEqual(a);
+    const failed = (s: any) => s.files.filter((f: any) => f.status === 'failed').map((f: any) => [f.code, f.line, f.offset, f.reason]);
+    expect(failed(two.summary)).toEqual(failed(one.summary));
+    expect(failed(two.summary)[0]![0]).toMatch(/^E_/);
+    const dl = (w: number) => readOutputs(join(dir, `dl-${w}`)).map((d) => [d.code, d.line, d.reason, d.raw]);
+    expect(dl(2)).toEqual(dl(1));
+    expect(dl(2)).toHaveLength(1);
+  });
+
+  it('change capture on threads: the same ops and changes as on one thread, file after file', async () => {
+    const streams = [{ id: 'xml', pattern: '**/*.xml', changes: { deletes: 'none' } }];
+    const one = await cli(['run', '--config', config(dir, landing, 1, { streams, state: { type: 'local', path: join(dir, 'cstate-1') }, sink: { type: 'ndjson', path: join(dir, 'cout-1') } })]);
+    const two = await cli(['run', '--config', config(dir, landing, 2, { streams, state: { type: 'local', path: join(dir, 'cstate-2') }, sink: { type: 'ndjson', path: join(dir, 'cout-2') } })]);
+    expect(two.summary.workers).toBe(2);
+    expect(two.summary.streams.xml.changes).toEqual(one.summary.streams.xml.changes);
+    const a = readOutputs(join(dir, 'cout-1')).map(view).sort();
+    const b = readOutputs(join(dir, 'cout-2')).map(view).sort();
+    expect(a.length).toBeGreaterThan(0);
+    expect(b).toEqual(a);
+    expect(readOutputs(join(dir, 'cout-2')).every((e) => typeof e.op === 'string')).toBe(true);
+  });
+
+  it('a run with one file to read parses it on the main thread; workers: 1 never starts a thread', async () => {
+    const solo = join(dir, 'solo');
+    mkdirSync(solo);
+    copyFileSync(join(ROOT, 'examples', 'landing', 'csv', 'trn_voucher.csv'), join(solo, 'a.csv'));
+    const r = await cli(['run', '--config', config(dir, solo, 'auto', { state: { type: 'local', path: join(dir, 'solo-state') }, sink: { type: 'ndjson', path: join(dir, 'solo-out') } })]);
+    expect(r.code).toBe(0);
+    expect(r.summary.workers).toBe(1);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, readFileSync(config(dir, solo, 1), 'utf8').replace('"workers":1', '"workers":0'));
+    const refused = await cli(['run', '--config', bad]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/workers/);
+  });
+});
