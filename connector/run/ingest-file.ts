@@ -173,7 +173,8 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
       bytes: (chunk) => output.write(chunk),
       reject: (r) => dl.add({ ...dlBase(), entity: r.entity, code: 'E_CSV_ROW', reason: r.reason, line: r.line, offset: r.offset, ordinal: r.ordinal, raw: r.raw }),
     };
-    pipeline = ctx.pool ? await ctx.pool.pipeline(spec, head, out) : localPipeline(spec, head, out);
+    // On a parsing thread, the thread appends to the staged file itself when the sink allows it.
+    pipeline = ctx.pool ? await ctx.pool.pipeline(spec, head, out, output.external ? await output.external() : undefined) : localPipeline(spec, head, out);
     let chunk: Buffer | undefined = first;
     while (chunk) {
       await pipeline.feed(chunk);

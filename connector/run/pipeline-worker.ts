@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { isConnectorError } from '../errors.js';
 import { FilePipeline, type PipelineSpec } from './pipeline.js';
@@ -21,23 +22,40 @@ let inFlight = 0;
 const waiting: Array<() => void> = [];
 /** Chunks are fed one after the other, whatever the order their messages arrive in. */
 let chain: Promise<unknown> = Promise.resolve();
+/** The staged file this thread appends to itself (when the sink hands it over), and what it wrote. */
+let stageFd: number | undefined;
+let staged = 0;
+
+function closeStage(): void {
+  if (stageFd !== undefined) closeSync(stageFd);
+  stageFd = undefined;
+}
 
 function fail(e: unknown): void {
   const err = isConnectorError(e)
     ? { connector: true, code: e.code, message: e.message, retryable: e.retryable, position: e.position, hint: e.hint }
     : { connector: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  closeStage();
   port.postMessage({ t: 'error', error: err });
   pipeline = undefined;
 }
 
-port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; b?: Uint8Array; id?: number }) => {
+port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; b?: Uint8Array; id?: number; stagePath?: string }) => {
   switch (m.t) {
     case 'start':
       inFlight = 0;
       waiting.length = 0;
+      staged = 0;
       try {
+        stageFd = m.stagePath ? openSync(m.stagePath, 'a') : undefined;
         pipeline = new FilePipeline(m.spec!, Buffer.from(m.head!.buffer, m.head!.byteOffset, m.head!.byteLength), {
           bytes: (chunk) => {
+            if (stageFd !== undefined) {
+              // Straight into the staged file: the main thread never sees these bytes.
+              for (let off = 0; off < chunk.length; ) off += writeSync(stageFd, chunk, off, chunk.length - off);
+              staged += chunk.length;
+              return Promise.resolve();
+            }
             const id = nextId++;
             // A copy the main thread owns: the writer reuses its buffers.
             const copy = new Uint8Array(chunk.length);
@@ -74,8 +92,9 @@ port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; b?: 
         try {
           const result = await p.end();
           pipeline = undefined;
+          closeStage();
           const { keys, ...rest } = result;
-          port.postMessage({ t: 'done', result: { ...rest, ...(keys ? { keys: keys.toData() } : {}) } });
+          port.postMessage({ t: 'done', staged, result: { ...rest, ...(keys ? { keys: keys.toData() } : {}) } });
         } catch (e) {
           fail(e);
         }
@@ -94,6 +113,7 @@ port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; b?: 
         inFlight = 0;
         for (const r of waiting.splice(0)) r();
         if (p) await p.abort().catch(() => {});
+        closeStage();
         port.postMessage({ t: 'aborted' });
       });
       return;

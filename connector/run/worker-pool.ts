@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { ConnectorError, type ErrorCode, type Position } from '../errors.js';
 import { KeyCollector, type KeyCollectorData } from '../changes/capture.js';
 import { projectRoot } from '../schemas.js';
+import type { ExternalStage } from '../sinks/sink.js';
 import { FilePipeline, type PipelineOutput, type PipelineResult, type PipelineSpec } from './pipeline.js';
 
 /**
@@ -50,7 +51,7 @@ function revive(e: WorkerError): Error {
 /** Raw chunks in flight to a worker. */
 const WINDOW = 4;
 
-type Msg = { t: string; id?: number; b?: Uint8Array; r?: Parameters<PipelineOutput['reject']>[0]; rows?: number; result?: PipelineResult & { keys?: unknown }; error?: WorkerError };
+type Msg = { t: string; staged?: number; id?: number; b?: Uint8Array; r?: Parameters<PipelineOutput['reject']>[0]; rows?: number; result?: PipelineResult & { keys?: unknown }; error?: WorkerError };
 
 export class WorkerPool {
   private readonly idle: Worker[] = [];
@@ -91,7 +92,7 @@ export class WorkerPool {
   }
 
   /** A pipeline on a free worker (waits for one). */
-  async pipeline(spec: PipelineSpec, head: Buffer, out: PipelineOutput): Promise<PipelineHandle> {
+  async pipeline(spec: PipelineSpec, head: Buffer, out: PipelineOutput, stage?: ExternalStage): Promise<PipelineHandle> {
     const w = await this.acquire();
     let rows = 0;
     let failed: Error | undefined;
@@ -156,7 +157,7 @@ export class WorkerPool {
     const h = new Uint8Array(head.length);
     h.set(head);
     try {
-      await ask({ t: 'start', spec, head: h }, 'started', [h.buffer]);
+      await ask({ t: 'start', spec, head: h, ...(stage ? { stagePath: stage.path } : {}) }, 'started', [h.buffer]);
     } catch (e) {
       this.release(w);
       throw e;
@@ -180,6 +181,7 @@ export class WorkerPool {
         await writes;
         done = true;
         this.release(w);
+        if (stage) await stage.finish(m.staged ?? 0);
         if (writeError) throw writeError;
         const { keys, ...result } = m.result!;
         return { ...result, ...(keys ? { keys: KeyCollector.fromData(keys as unknown as KeyCollectorData) } : {}) } as PipelineResult;

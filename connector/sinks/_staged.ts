@@ -108,6 +108,18 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
       await rename(tmp2, tmp);
       fh = await open(tmp, 'a', 0o600);
     },
+    async external() {
+      if (!fh) throw new ConnectorError('E_SINK', 'external after commit/abort');
+      await fh.close();
+      fh = undefined;
+      return {
+        path: tmp,
+        finish: async (n: number) => {
+          bytes += n;
+          fh = await open(tmp, 'a', 0o600);
+        },
+      };
+    },
     async rewriteLines(fn: (line: Buffer, out: LineOut) => boolean) {
       if (!fh) throw new ConnectorError('E_SINK', 'rewrite after commit/abort');
       await fh.close();

@@ -25,6 +25,11 @@ export interface WithheldRow {
  * and become visible only on `commit`, all at once. `abort` throws the staged bytes away (a failed
  * or quarantined file delivers nothing).
  */
+export interface ExternalStage {
+  path: string;
+  finish(bytesAppended: number): Promise<void>;
+}
+
 /** Where `rewriteLines` writes a line's replacement. */
 export interface LineOut {
   bytes(b: Uint8Array): void;
@@ -45,6 +50,11 @@ export interface StagedOutput {
    * added) or false to drop it. No line becomes a string: for rewrites of every line of big files.
    */
   rewriteLines(fn: (line: Buffer, out: LineOut) => boolean): Promise<void>;
+  /**
+   * Hand the staged file to another writer (a parsing thread appends to it by path); `finish`
+   * takes it back with the number of bytes that writer appended. Nothing else may write meanwhile.
+   */
+  external?(): Promise<ExternalStage>;
   /**
    * Make the output visible; returns where it went. `sha256` names the file version. Typed sinks
    * convert the staged envelopes here, with the column types in `meta`.
