@@ -121,6 +121,26 @@ export function describeSink(backend: SinkBackend): void {
       expect(await p.debris()).toEqual([]);
     });
 
+    it('the staged file can be handed to another writer by path and taken back: its bytes, then what is written after, in order', async () => {
+      const p = await backend.place();
+      const sink = await makeComponent<Sink>('sink', p.config, p.stdout ? { stdout: p.stdout } : {});
+      try {
+        const out = await sink.open(target);
+        await out.write(Buffer.from('{"a":1}\n'));
+        const ext = await out.external!();
+        const { appendFileSync } = await import('node:fs');
+        appendFileSync(ext.path, '{"b":2}\n{"c":3}\n');
+        await ext.finish(16);
+        await out.write(Buffer.from('{"d":4}\n'));
+        const r = await out.commit(SHA);
+        expect(r.bytes).toBe(32);
+        expect((await p.delivered())[0]!.bytes.toString()).toBe('{"a":1}\n{"b":2}\n{"c":3}\n{"d":4}\n');
+      } finally {
+        await sink.close();
+      }
+      expect(await p.debris()).toEqual([]);
+    });
+
     it('rewrite(null) drops every staged line; what is written after it is the output', async () => {
       const p = await backend.place();
       const sink = await makeComponent<Sink>('sink', p.config, p.stdout ? { stdout: p.stdout } : {});
