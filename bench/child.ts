@@ -171,9 +171,23 @@ async function duckdb(file: string, out: string): Promise<void> {
   finish({ mode: 'duckdb', rows: count, bytes: statSync(file).size, threads: Number(threads), output_bytes: statSync(out).size }, t0);
 }
 
+/** A copy of a UTF-8 XML file without the references strict XML forbids (the expat peer's input; setup, not timed). */
+async function clean(file: string, out: string): Promise<void> {
+  const t0 = process.hrtime.bigint();
+  const { createWriteStream } = await import('node:fs');
+  const filter = new ControlRefFilter();
+  const w = createWriteStream(out + '.tmp');
+  for await (const s of textChunks(file, 'utf8')) if (!w.write(filter.push(s))) await new Promise<void>((r) => w.once('drain', () => r()));
+  w.write(filter.end());
+  await new Promise<void>((r) => w.end(() => r()));
+  const { renameSync } = await import('node:fs');
+  renameSync(out + '.tmp', out);
+  finish({ mode: 'clean', rows: 0, refs_removed: filter.removed, bytes: statSync(out).size }, t0);
+}
+
 async function main(): Promise<void> {
   const [mode, file, arg] = process.argv.slice(2);
-  if (!mode || !file) throw new Error('usage: child.js sha256|csvparse|sax|saxes|duckdb FILE [ARG]');
+  if (!mode || !file) throw new Error('usage: child.js sha256|csvparse|sax|saxes|duckdb|clean FILE [ARG]');
   switch (mode) {
     case 'sha256':
       return sha256(file);
@@ -186,6 +200,9 @@ async function main(): Promise<void> {
     case 'duckdb':
       if (!arg) throw new Error('duckdb needs an output path');
       return duckdb(file, arg);
+    case 'clean':
+      if (!arg) throw new Error('clean needs an output path');
+      return clean(file, arg);
     default:
       throw new Error(`unknown mode ${mode}`);
   }

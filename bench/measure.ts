@@ -36,13 +36,18 @@ function readHwm(pid: number): number {
 }
 
 export function runNode(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ProcResult> {
+  return runProc(process.execPath, args, opts);
+}
+
+/** Any program, timed from spawn to exit, its peak RSS polled from /proc. */
+export function runProc(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ProcResult> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     let hwm = 0;
     let timedOut = false;
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     current = child;
     let wall = 0;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;

@@ -1,7 +1,7 @@
 /**
  * `make bench`: measures the connector against its peers and the limit on deterministic Tally data.
  *
- *   node dist/bench/run.js [--quick] [--only csv,xml,peers,mem,noop] [--reps N] [--out FILE]
+ *   node dist/bench/run.js [--quick] [--only csv,xml,peers,mem,noop,typed,changes,backfill] [--reps N] [--out FILE]
  *   env: BENCH_REPS (default 3; 1 with --quick), BENCH_DIR (data cache), BENCH_SEED
  *
  * Every measured command is its own child process, run one after another (never two at once), in
@@ -15,11 +15,11 @@ import { cpSync, symlinkSync, readFileSync, copyFileSync, existsSync, linkSync, 
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { cpus, freemem, hostname, release, totalmem } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { artifactPaths, benchRoot, DEFAULT_SEED, ensureData, estimateBytes, freeBytes, GENERATOR_VERSION, mb, planDir, PLANS, staleArtifacts, type ArtifactId, type FileInfo, type Manifest, type Plan } from './gen.js';
-import { currentChild, lastJson, median, runNode, type ProcResult } from './measure.js';
+import { currentChild, lastJson, median, runNode, runProc, type ProcResult } from './measure.js';
 
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
 /** Set by snapshotBuild(): the connector and the peer runner of the frozen copy of the build. */
@@ -29,8 +29,8 @@ const MB = 1e6;
 /** A child that runs longer than this is killed and the sample marked crashed. */
 const TIMEOUT_MS = 60 * 60 * 1000;
 
-type Group = 'csv' | 'xml' | 'peers' | 'mem' | 'noop' | 'typed' | 'changes';
-const GROUPS: Group[] = ['csv', 'xml', 'peers', 'mem', 'noop', 'typed', 'changes'];
+type Group = 'csv' | 'xml' | 'peers' | 'mem' | 'noop' | 'typed' | 'changes' | 'backfill';
+const GROUPS: Group[] = ['csv', 'xml', 'peers', 'mem', 'noop', 'typed', 'changes', 'backfill'];
 type Kind = 'limit' | 'connector' | 'peer';
 
 interface Sample {
@@ -57,6 +57,8 @@ interface CaseDef {
   peer?: string;
   limit?: string;
   note?: string;
+  /** Every input of a case over several files (bytes and rows are their sums). */
+  inputs?: ArtifactId[];
   run(rep: number): Promise<Sample>;
 }
 
@@ -113,7 +115,7 @@ function options() {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: node dist/bench/run.js [--quick] [--only csv|xml|peers|mem|noop[,...]] [--reps N] [--out FILE]\n' +
+      'usage: node dist/bench/run.js [--quick] [--only csv|xml|peers|mem|noop|typed|changes|backfill[,...]] [--reps N] [--out FILE]\n' +
         'env: BENCH_REPS (default 3, 1 with --quick), BENCH_DIR (data cache, default $TMPDIR/tally-connector-bench), BENCH_SEED\n',
     );
     process.exit(0);
@@ -186,7 +188,7 @@ function walkFiles(dir: string, skip?: (name: string) => boolean): string[] {
   return out;
 }
 
-function writeConfig(dir: string, landing: string, sink: 'ndjson' | 'parquet' | 'arrow' = 'ndjson'): string {
+function writeConfig(dir: string, landing: string, sink: 'ndjson' | 'parquet' | 'arrow' = 'ndjson', workers: number | 'auto' = 'auto'): string {
   const cfg = {
     tenant_id: 'bench',
     connector_id: 'tally_bench',
@@ -198,6 +200,7 @@ function writeConfig(dir: string, landing: string, sink: 'ndjson' | 'parquet' | 
     state: { type: 'local', path: join(dir, 'state') },
     sink: { type: sink, path: join(dir, 'out') },
     log_level: 'warn',
+    workers,
   };
   const p = join(dir, 'config.json');
   writeFileSync(p, JSON.stringify(cfg, null, 2) + '\n');
@@ -473,6 +476,7 @@ function buildCases(ctx: Ctx, groups: Set<Group>): CaseDef[] {
     cases.push(connectorCase(ctx, 'connector_arrow_csv', 'connector run (CSV → Arrow IPC)', 'typed', 'csv', 'trn_voucher.csv', { limit: 'limit_csv' }, 'arrow'));
     cases.push(connectorCase(ctx, 'connector_parquet_xml', 'connector run (XML UTF-8 → Parquet, zstd)', 'typed', 'xml_utf8', 'daybook-utf8.xml', { limit: 'limit_xml_utf8' }, 'parquet'));
   }
+  if (has('peers') || has('xml')) cases.push(expatCase(ctx));
   if (has('peers')) {
     cases.push(saxCase('sax_xml_utf8', 'sax', 'xml_utf8'));
     cases.push(saxCase('saxes_xml_utf8', 'saxes', 'xml_utf8'));
@@ -493,7 +497,80 @@ function buildCases(ctx: Ctx, groups: Set<Group>): CaseDef[] {
   // No-op incremental
   if (has('noop')) cases.push(noopCase(ctx));
   if (has('changes')) cases.push(...changeCases(ctx));
+  if (has('backfill')) cases.push(backfillCase(ctx, 1), backfillCase(ctx, 'auto'));
   return cases;
+}
+
+/**
+ * The XML peer the issue on all cores names: Python's expat counting VOUCHER and
+ * ALLLEDGERENTRIES.LIST elements, on a copy of the day book cleaned of `&#4;` beforehand (made
+ * once, not timed). Needs only python3 and its standard library.
+ */
+function expatCase(ctx: Ctx): CaseDef {
+  const src = inputPath(ctx, 'xml_utf8');
+  const cleaned = src.replace(/\.xml$/, '.clean.xml');
+  return {
+    id: 'expat_xml_utf8',
+    label: 'Python expat: count elements (cleaned copy) †',
+    group: 'peers',
+    kind: 'peer',
+    input: 'xml_utf8',
+    note: '† on a copy cleaned of &#4; beforehand (not timed): python3 bench/expat-count.py, counting VOUCHER and ALLLEDGERENTRIES.LIST',
+    run: async (rep) => {
+      if (!existsSync(cleaned) || statSync(cleaned).mtimeMs < statSync(src).mtimeMs) {
+        const c = await runNode([CHILD, 'clean', src, cleaned], { timeoutMs: TIMEOUT_MS });
+        if (c.code !== 0) throw new Error(`cleaning ${src} for expat failed: ${c.stderr.slice(-500)}`);
+      }
+      const p = await runProc('python3', [join(PROJECT, 'bench', 'expat-count.py'), cleaned], { timeoutMs: TIMEOUT_MS });
+      const problems = procProblems(p, 'python3 expat');
+      const r = lastJson(p.stdout);
+      const st = info(ctx, 'xml_utf8').stats!;
+      if (r && r['vouchers'] !== st.vouchers) problems.push(`expat counted ${String(r['vouchers'])} vouchers, the generator wrote ${st.vouchers}`);
+      if (r && r['ledger_entries'] !== st.ledgerEntries) problems.push(`expat counted ${String(r['ledger_entries'])} ledger entries, the generator wrote ${st.ledgerEntries}`);
+      return toSample(rep, p, r, num(r?.['rows']), problems.length > 0 && !r, problems, r ?? {});
+    },
+  };
+}
+
+/**
+ * A backfill of 8 files, CSV and XML mixed (three 1.25M-row CSVs, three small CSVs, the UTF-8 and the
+ * UTF-16 day book), in one run with `workers: 1` and with `workers: auto`.
+ */
+function backfillCase(ctx: Ctx, workers: 1 | 'auto'): CaseDef {
+  const id = workers === 1 ? 'backfill_w1' : 'backfill_auto';
+  const files: Array<[ArtifactId, string]> = [
+    ['csv', 'a/trn_voucher_1.csv'],
+    ['csv', 'b/trn_voucher_2.csv'],
+    ['csv', 'c/trn_voucher_3.csv'],
+    ['csv_small', 'd/trn_voucher_4.csv'],
+    ['csv_small', 'e/trn_voucher_5.csv'],
+    ['csv_small', 'f/trn_voucher_6.csv'],
+    ['xml_utf8', 'g/daybook-utf8.xml'],
+    ['xml_utf16', 'h/daybook-utf16.xml'],
+  ];
+  return {
+    id,
+    label: `backfill of 8 files (CSV + XML), workers: ${workers}`,
+    group: 'backfill',
+    kind: 'connector',
+    input: 'csv',
+    inputs: files.map(([art]) => art),
+    run: async (rep) => {
+      const repDir = join(ctx.runsDir, `${id}-${rep}`);
+      rmrf(repDir);
+      const landing = join(repDir, 'landing');
+      for (const [art, name] of files) place(inputPath(ctx, art), join(landing, dirname(name)), basename(name));
+      const want = files.reduce((a, [art]) => a + info(ctx, art).expected_rows, 0);
+      const s = await runConnector(rep, writeConfig(repDir, landing, 'ndjson', workers), (sum) => {
+        const probs: string[] = [];
+        if (sum['files_processed'] !== files.length) probs.push(`files_processed=${String(sum['files_processed'])}, expected ${files.length}`);
+        if (sum['rows_emitted'] !== want) probs.push(`rows_emitted=${String(sum['rows_emitted'])}, expected ${want}`);
+        return { probs, detail: { workers: sum['workers'] } };
+      });
+      if (!ctx.keep) rmrf(repDir);
+      return s;
+    },
+  };
 }
 
 /**
@@ -656,7 +733,9 @@ function summarise(ctx: Ctx, defs: CaseDef[], samples: Map<string, Sample[]>): C
   for (const d of defs) {
     const ss = samples.get(d.id) ?? [];
     const walls = ss.map((s) => s.wall_s);
-    const f = info(ctx, d.input);
+    const f0 = info(ctx, d.input);
+    // A case over several inputs (the backfill) counts all their bytes and rows.
+    const f = d.inputs ? { ...f0, bytes: d.inputs.reduce((a, id) => a + info(ctx, id).bytes, 0), expected_rows: d.inputs.reduce((a, id) => a + info(ctx, id).expected_rows, 0) } : f0;
     const med = median(walls);
     const isNoop = d.input === 'noop';
     out.push({
@@ -664,7 +743,7 @@ function summarise(ctx: Ctx, defs: CaseDef[], samples: Map<string, Sample[]>): C
       label: d.label,
       group: d.group,
       kind: d.kind,
-      input: artifactPaths(ctx.plan)[d.input],
+      input: d.inputs ? `${d.inputs.length} files` : artifactPaths(ctx.plan)[d.input],
       input_bytes: f.bytes,
       input_rows: f.expected_rows,
       ...(d.note ? { note: d.note } : {}),
@@ -717,6 +796,18 @@ function floors(results: CaseResult[], quick: boolean, reps: number): Floor[] {
     const x = x16.wall_s_median / x8.wall_s_median;
     fl.push({ id: 'xml_utf16_vs_utf8', target: 'XML UTF-16 wall ≤ 1.3× UTF-8 wall', measured: `${x.toFixed(2)}× (${x16.wall_s_median.toFixed(2)} s vs ${x8.wall_s_median.toFixed(2)} s)`, status: status(x <= 1.3, x8, x16) });
   } else fl.push({ id: 'xml_utf16_vs_utf8', target: 'XML UTF-16 wall ≤ 1.3× UTF-8 wall', measured: 'not run', status: 'N/A' });
+  const expat = by.get('expat_xml_utf8');
+  if (x8 && expat) {
+    const x = expat.wall_s_median / x8.wall_s_median;
+    fl.push({ id: 'xml_vs_expat', target: 'XML end to end ≥ 1.0× Python expat counting elements', measured: `${x.toFixed(2)}× (${x8.wall_s_median.toFixed(2)} s vs ${expat.wall_s_median.toFixed(2)} s)`, status: status(x >= 1.0, x8, expat) });
+  } else fl.push({ id: 'xml_vs_expat', target: 'XML end to end ≥ 1.0× Python expat counting elements', measured: 'not run', status: 'N/A' });
+  const b1 = by.get('backfill_w1');
+  const bn = by.get('backfill_auto');
+  if (b1 && bn) {
+    const x = b1.wall_s_median / bn.wall_s_median;
+    fl.push({ id: 'backfill_workers', target: 'backfill of 8 files: workers auto ≥ 1.7× workers 1', measured: `${x.toFixed(2)}× (${bn.wall_s_median.toFixed(2)} s vs ${b1.wall_s_median.toFixed(2)} s)`, status: status(x >= 1.7, b1, bn) });
+    fl.push({ id: 'backfill_rss', target: 'backfill with workers: auto, peak RSS ≤ 250 MB', measured: `${(bn.peak_rss_bytes / MB).toFixed(1)} MB`, status: status(bn.peak_rss_bytes <= 250 * MB, bn) });
+  } else fl.push({ id: 'backfill_workers', target: 'backfill of 8 files: workers auto ≥ 1.7× workers 1', measured: 'not run', status: 'N/A' });
   const pq = by.get('connector_parquet_csv');
   if (pq) {
     const rps = pq.rows_per_s ?? 0;
@@ -744,7 +835,7 @@ function floors(results: CaseResult[], quick: boolean, reps: number): Floor[] {
     const b = Number(nd.samples[0]?.detail['output_bytes'] ?? 0);
     if (a && b) fl.push({ id: 'parquet_size', target: 'Parquet output size against NDJSON (reported)', measured: `${(a / MB).toFixed(1)} MB vs ${(b / MB).toFixed(1)} MB (${((100 * a) / b).toFixed(1)} %)`, status: 'INFO' });
   }
-  const conn = results.filter((r) => r.kind === 'connector' && r.group !== 'typed' && r.group !== 'changes' && r.reps);
+  const conn = results.filter((r) => r.kind === 'connector' && r.group !== 'typed' && r.group !== 'changes' && r.group !== 'backfill' && r.reps);
   if (conn.length) {
     const worst = conn.reduce((a, b) => (b.peak_rss_bytes > a.peak_rss_bytes ? b : a));
     fl.push({
@@ -849,6 +940,7 @@ async function main(): Promise<number> {
   if (opt.groups.has('noop')) needed.add('noop');
   if (opt.groups.has('typed')) (needed.add('csv'), needed.add('xml_utf8'));
   if (opt.groups.has('changes')) needed.add('xml_utf8');
+  if (opt.groups.has('backfill')) for (const id of ['csv', 'csv_small', 'xml_utf8', 'xml_utf16'] as ArtifactId[]) needed.add(id);
 
   // Disk: the inputs still to generate, plus the biggest per-run output (connector NDJSON is ~4× a CSV).
   const stale = staleArtifacts(dir, opt.plan, opt.seed).filter((id) => needed.has(id));
