@@ -83,34 +83,13 @@ function dateIso(n: number): string | undefined {
   return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
 }
 
-function growI32(a: Int32Array, n: number): Int32Array {
+type Typed = Int32Array | Uint32Array | Float64Array | Uint8Array | Uint16Array;
+
+/** `a`, or a copy at least twice as long when index `n` does not fit. */
+function grow<T extends Typed>(a: T, n: number): T {
   if (n < a.length) return a;
-  const b = new Int32Array(Math.max(a.length * 2, n + 1));
-  b.set(a);
-  return b;
-}
-function growU32(a: Uint32Array, n: number): Uint32Array {
-  if (n < a.length) return a;
-  const b = new Uint32Array(Math.max(a.length * 2, n + 1));
-  b.set(a);
-  return b;
-}
-function growF64(a: Float64Array, n: number): Float64Array {
-  if (n < a.length) return a;
-  const b = new Float64Array(Math.max(a.length * 2, n + 1));
-  b.set(a);
-  return b;
-}
-function growU8(a: Uint8Array, n: number): Uint8Array {
-  if (n < a.length) return a;
-  const b = new Uint8Array(Math.max(a.length * 2, n + 1));
-  b.set(a);
-  return b;
-}
-function growU16(a: Uint16Array, n: number): Uint16Array {
-  if (n < a.length) return a;
-  const b = new Uint16Array(Math.max(a.length * 2, n + 1));
-  b.set(a);
+  const b = new (a.constructor as new (len: number) => T)(Math.max(a.length * 2, n + 1));
+  b.set(a as never);
   return b;
 }
 
@@ -233,9 +212,9 @@ export class KeyCollector implements RowSink {
     const o = this.ordinal;
     const entity = this.entity;
     if (o > this.maxOrdinal) this.maxOrdinal = o;
-    this.unitOf = growI32(this.unitOf, o);
-    this.rowHash = growU32(this.rowHash, o);
-    this.rowEntity = growU16(this.rowEntity, o);
+    this.unitOf = grow(this.unitOf, o);
+    this.rowHash = grow(this.rowHash, o);
+    this.rowEntity = grow(this.rowEntity, o);
     const rh = this.hashOf() >>> 0;
     this.rowHash[o] = rh;
     this.rowEntity[o] = this.entityId(entity);
@@ -280,13 +259,13 @@ export class KeyCollector implements RowSink {
       this.keys.push(k);
       this.ids.set(id === key ? k : own(id), u);
       const n = u;
-      this.unitEntity = growU16(this.unitEntity, n);
-      this.alter = growF64(this.alter, n);
-      this.rootOrd = growI32(this.rootOrd, n);
-      this.rootHash = growU32(this.rootHash, n);
-      this.date = growI32(this.date, n);
-      this.deleted = growU8(this.deleted, n);
-      this.unitHash = growU32(this.unitHash, n);
+      this.unitEntity = grow(this.unitEntity, n);
+      this.alter = grow(this.alter, n);
+      this.rootOrd = grow(this.rootOrd, n);
+      this.rootHash = grow(this.rootHash, n);
+      this.date = grow(this.date, n);
+      this.deleted = grow(this.deleted, n);
+      this.unitHash = grow(this.unitHash, n);
       this.unitEntity[n] = this.entityId(entity);
       this.alter[n] = NaN;
     }
