@@ -77,12 +77,13 @@ export function scopeId(company: string): string {
   return company === '' ? '_' : 'c' + createHash('sha256').update(company).digest('hex').slice(0, 16);
 }
 
-function dateNum(iso: string | undefined): number {
+/** A date as yyyymmdd (0: none), so that a million entries hold no date strings. */
+export function dateNum(iso: string | undefined): number {
   if (!iso) return 0;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   return m ? Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]) : 0;
 }
-function dateIso(n: number): string | undefined {
+export function dateIso(n: number): string | undefined {
   if (!n) return undefined;
   const s = String(n);
   return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;

@@ -1,4 +1,4 @@
-import { ChangeIndex, PARTS, partOf, scopeId, type Partition } from '../../state/change-index.js';
+import { ChangeIndex, PARTS, dateIso, dateNum, partOf, scopeId, type Partition } from '../../state/change-index.js';
 import { FNV_OFFSET, FNV_PRIME } from '../hashing.js';
 import { VClass } from '../formats/classify.js';
 import type { Cells, FieldKey, RowSink } from '../rows/row-sink.js';
@@ -70,18 +70,6 @@ const DELETE = 3;
 const UNCHANGED = 4;
 const STALE = 5;
 const OPS: Op[] = ['insert', 'insert', 'update', 'delete', 'unchanged', 'stale'];
-
-/** A date as yyyymmdd (0: none), so that a million objects hold no date strings. */
-function dateNum(iso: string | undefined): number {
-  if (!iso) return 0;
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  return m ? Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]) : 0;
-}
-function dateIso(n: number): string | undefined {
-  if (!n) return undefined;
-  const s = String(n);
-  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
-}
 
 type Typed = Int32Array | Uint32Array | Float64Array | Uint8Array | Uint16Array;
 
