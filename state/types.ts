@@ -101,6 +101,21 @@ export interface FieldChange {
   after: FieldInfo | null;
   severity: Severity;
   why: string;
+  /**
+   * Values from the file behind the change, with their position: for a type or nullability change
+   * the first rows whose value the registered type cannot hold (or the nulls); for a new field its
+   * first values. A few per change, each cut to 80 characters.
+   */
+  samples?: FieldSample[];
+}
+
+/** One value of a field as the file holds it, and where: the row's first line and its ordinal. */
+export interface FieldSample {
+  value: string;
+  /** The logical type the value was read as. */
+  type: LogicalType;
+  line: number;
+  row: number;
 }
 
 export type AlertStatus = 'open' | 'evolved' | 'accepted' | 'rejected';

@@ -68,6 +68,8 @@ describe('schema registry and drift', () => {
     const [alert] = (await drift('list', '--json')).lines;
     expect(alert).toMatchObject({ kind: 'schema_changed', entity: 'trn_voucher', severity: 'compatible', status: 'evolved', action: 'evolve', base_version: 1, resolved_version: 2 });
     expect(alert.changes).toEqual([expect.objectContaining({ kind: 'added', field: 'place_of_supply', severity: 'compatible' })]);
+    // A new field's alert carries its first values, in row order, at most three.
+    expect(alert.changes[0].samples).toEqual([1, 2, 3].map((row) => ({ value: 'Karnataka', type: 'string', line: row + 1, row })));
     expect(validatorFor('drift-alert.schema.json')(alert)).toBe(true);
     const byFile = (p: string) => envelopes().filter((e) => e.source.path === p);
     expect(byFile('trn_voucher_2025-09-01.csv').every((e) => e.schema_version === 1)).toBe(true);
@@ -109,6 +111,10 @@ describe('schema registry and drift', () => {
     const show = await drift('show', alert.id);
     expect(show.stdout).toMatch(/~ type +qty +integer \(as text\), required +→ string, required +breaking/);
     expect(show.stdout).toMatch(/drift accept a-/);
+    // The value that broke it, with its position: row 50 begins on line 51 (the header is line 1).
+    expect(alert.changes[0].samples).toEqual([{ value: 'five', type: 'string', line: 51, row: 50 }]);
+    expect(validatorFor('drift-alert.schema.json')(alert)).toBe(true);
+    expect(show.stdout).toMatch(/offending values: "five" \(line 51, row 50\)/);
     expect(show.stdout).not.toMatch(/\u001b\[/); // no colour when not a terminal
     // Held on the next run until the alert is resolved.
     const held = await run();

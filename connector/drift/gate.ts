@@ -8,7 +8,8 @@ import { SchemaRegistry, VersionTaken } from '../../state/schema-registry.js';
 import { diffShapes, maxSeverity, mergeShapes } from './diff.js';
 import { toJsonSchema } from './json-schema.js';
 import { POLICIES, type DriftPolicy } from './policies.js';
-import { describeType, type DriftAlert, type FieldChange, type SchemaVersion, type Severity, type Shape } from './types.js';
+import { describeType, type DriftAlert, type FieldChange, type FieldSample, type SchemaVersion, type Severity, type Shape } from './types.js';
+import { withSamples } from './samples.js';
 import type { DocStore } from '../../state/docstore.js';
 
 /**
@@ -43,6 +44,8 @@ export interface InferredFile {
   sha256: string;
   rows: number;
   shapes: Map<string, Shape>;
+  /** Per entity and field path, the first values of each type the file holds there. */
+  samples?: Map<string, Record<string, FieldSample[]>>;
 }
 
 export interface DriftGate {
@@ -207,7 +210,7 @@ export function createDriftGate(opts: DriftGateOptions): DriftGate {
                   action: policy!.name,
                   file: fileRef,
                   base_version: v.base?.version ?? 0,
-                  changes: v.changes,
+                  changes: withSamples(v.changes, file.samples?.get(v.entity)),
                   ...(v.renamed_from ? { renamed_from: v.renamed_from } : {}),
                   proposed: v.proposed,
                   created_at: alerts.get(id)?.created_at ?? now,

@@ -1,7 +1,7 @@
 import { stringTypeRule } from '../formats/tally/fields.js';
 import { VClass, isIsoDate, isPlainDecimal, scaleOfBytes, scaleOfString } from '../formats/classify.js';
 import type { Cells, FieldKey, RowSink } from '../rows/row-sink.js';
-import { escapeSeg, type FieldInfo, type LogicalType, type Shape } from './types.js';
+import { escapeSeg, type FieldInfo, type FieldSample, type LogicalType, type Shape } from './types.js';
 
 /**
  * Inference: what each field of an entity holds, from the normalised values of one file. A
@@ -11,6 +11,8 @@ import { escapeSeg, type FieldInfo, type LogicalType, type Shape } from './types
  */
 
 const BIT: Record<LogicalType, number> = { null: 1, boolean: 2, integer: 4, decimal: 8, date: 16, string: 32, array: 64, object: 128, any: 256 };
+const TYPE_OF_BIT = new Map<number, LogicalType>();
+for (const [t, b] of Object.entries(BIT)) TYPE_OF_BIT.set(b, t as LogicalType);
 const MAX_DEPTH = 5;
 
 interface Acc {
@@ -18,7 +20,16 @@ interface Acc {
   scale: number;
   present: number;
   json: number;
+  /** Logical-type bits whose samples are all taken. */
+  full: number;
+  /** The first few values of each logical type seen here, with where they were (what drift alerts show). */
+  samples: FieldSample[] | undefined;
 }
+
+/** Values kept per field and logical type, and the length a value is cut to. */
+export const SAMPLES_PER_TYPE = 3;
+export const SAMPLE_MAX_CHARS = 80;
+
 
 /**
  * Keys that identify a row: removing them or making them null is breaking. A voucher without its
@@ -37,7 +48,7 @@ interface INode {
 }
 
 function inode(path: string, rule: INode['rule']): INode {
-  return { path, acc: { bits: 0, scale: 0, present: 0, json: 0 }, rule, kids: undefined, items: undefined };
+  return { path, acc: { bits: 0, scale: 0, present: 0, json: 0, full: 0, samples: undefined }, rule, kids: undefined, items: undefined };
 }
 
 /** The logical-type bit of each value class. */
@@ -65,9 +76,11 @@ export class ShapeCollector implements RowSink {
     this.builder(entity).declared(keys);
   }
 
-  beginRow(entity: string): void {
+  beginRow(entity: string, ordinal: number, line: number): void {
     const b = this.current?.entity === entity ? this.current : this.builder(entity);
     b.rows++;
+    b.ordinal = ordinal;
+    b.line = line;
     this.current = b;
   }
 
@@ -77,8 +90,10 @@ export class ShapeCollector implements RowSink {
     for (let i = 0; i < n; i++) {
       const a = slots[i]!;
       const c = cls[i]!;
+      const bit = CLASS_BIT[c]!;
       a.present++;
-      a.bits |= CLASS_BIT[c]!;
+      a.bits |= bit;
+      if ((a.full & bit) === 0) this.current!.take(a, bit, cellText(b, F, i));
       if (norm[i] === 1) {
         const v = values[i];
         switch (typeof v) {
@@ -129,6 +144,21 @@ export class ShapeCollector implements RowSink {
     for (const [e, b] of this.entities) out.set(e, b.shape());
     return out;
   }
+
+  /** Per entity and field path: the first values of each type seen there (plain data, for the drift gate). */
+  samples(): Map<string, Record<string, FieldSample[]>> {
+    const out = new Map<string, Record<string, FieldSample[]>>();
+    for (const [e, b] of this.entities) out.set(e, b.samples());
+    return out;
+  }
+}
+
+/** A cell's text as the file holds it (doubled quotes undone), cut to the sample length. */
+function cellText(b: Buffer, F: Int32Array, i: number): string {
+  const start = F[i * 3]!;
+  const end = Math.min(F[i * 3 + 1]!, start + SAMPLE_MAX_CHARS * 4);
+  const t = b.toString('utf8', start, end);
+  return F[i * 3 + 2] === 2 ? t.replace(/""/g, '"') : t;
 }
 
 /**
@@ -138,6 +168,9 @@ export class ShapeCollector implements RowSink {
  */
 class EntityShapeBuilder {
   rows = 0;
+  /** The current row's ordinal and first line. */
+  ordinal = 0;
+  line = 0;
   private readonly root = inode('', 'string');
   /** Declared columns, by slot: every one is required. */
   private slots: INode[] | undefined;
@@ -189,25 +222,33 @@ class EntityShapeBuilder {
     a.present++;
     if (v === null || v === undefined) {
       a.bits |= BIT.null;
+      if ((a.full & BIT.null) === 0) this.take(a, BIT.null, '');
       return;
     }
     switch (typeof v) {
       case 'boolean':
         a.bits |= BIT.boolean;
         a.json |= JSON_BOOL;
+        if ((a.full & BIT.boolean) === 0) this.take(a, BIT.boolean, String(v));
         return;
-      case 'number':
-        a.bits |= Number.isInteger(v) ? BIT.integer : BIT.decimal;
+      case 'number': {
+        const bit = Number.isInteger(v) ? BIT.integer : BIT.decimal;
+        a.bits |= bit;
         a.json |= JSON_NUMBER;
+        if ((a.full & bit) === 0) this.take(a, bit, String(v));
         return;
+      }
       case 'string': {
         a.json |= JSON_STRING;
+        let bit: number;
         if (node.rule === 'decimal' && isPlainDecimal(v)) {
-          a.bits |= BIT.decimal;
+          bit = BIT.decimal;
           const sc = scaleOf(v);
           if (sc > a.scale) a.scale = sc;
-        } else if (node.rule === 'date' && isIsoDate(v)) a.bits |= BIT.date;
-        else a.bits |= BIT.string;
+        } else if (node.rule === 'date' && isIsoDate(v)) bit = BIT.date;
+        else bit = BIT.string;
+        a.bits |= bit;
+        if ((a.full & bit) === 0) this.take(a, bit, v);
         return;
       }
     }
@@ -223,6 +264,27 @@ class EntityShapeBuilder {
     }
     a.bits |= BIT.object;
     this.walk(node, v as Record<string, unknown>, depth + 1, inUdf);
+  }
+
+  /** Keeps a value of logical type `bit` seen in the current row, until that type has its samples. */
+  take(a: Acc, bit: number, text: string): void {
+    const type = TYPE_OF_BIT.get(bit)!;
+    const list = (a.samples ??= []);
+    list.push({ value: text.length > SAMPLE_MAX_CHARS ? text.slice(0, SAMPLE_MAX_CHARS - 1) + '…' : text, type, line: this.line, row: this.ordinal });
+    let n = 0;
+    for (const s of list) if (s.type === type) n++;
+    if (n >= SAMPLES_PER_TYPE) a.full |= bit;
+  }
+
+  samples(): Record<string, FieldSample[]> {
+    const out: Record<string, FieldSample[]> = {};
+    const visit = (n: INode) => {
+      if (n.path && n.acc.samples) out[n.path] = n.acc.samples;
+      if (n.kids) for (const k of n.kids.values()) visit(k);
+      if (n.items) visit(n.items);
+    };
+    visit(this.root);
+    return out;
   }
 
   shape(): Shape {

@@ -16,6 +16,7 @@ export function renderAlert(a: DriftAlert, c: (code: number, s: string) => strin
       const mark = ch.kind === 'added' ? c(32, '+ added  ') : ch.kind === 'removed' ? c(31, '- removed') : ch.kind === 'type_changed' ? c(33, '~ type   ') : c(33, '~ nulls  ');
       const sevw = ch.severity === 'breaking' ? c(31, 'breaking') : 'compatible';
       lines.push(`  ${mark} ${ch.field.padEnd(w)}  ${describeType(ch.before).padEnd(28)} → ${describeType(ch.after).padEnd(28)} ${sevw}: ${ch.why}`);
+      if (ch.samples?.length) lines.push(`      ${c(2, ch.kind === 'added' ? 'first values:' : 'offending values:')} ${ch.samples.map(sampleText).join(', ')}`);
     }
   } else if (a.kind === 'entity_added') {
     const fields = Object.entries(a.proposed).filter(([p]) => p.split('/').length === 2);
@@ -30,4 +31,9 @@ export function renderAlert(a: DriftAlert, c: (code: number, s: string) => strin
     lines.push(`      tally-connector drift reject ${a.id}   the held file stays refused until it changes`);
   }
   return lines.join('\n');
+}
+
+/** A sample as `drift show` prints it: the value quoted (or null) and its position. */
+export function sampleText(s: { value: string; type: string; line: number; row: number }): string {
+  return `${s.type === 'null' ? 'null' : JSON.stringify(s.value)} (line ${s.line}, row ${s.row})`;
 }

@@ -6,7 +6,7 @@
  * names are escaped as `~0` and `~1`.
  */
 
-export type { AlertStatus, DriftAction, DriftAlert, FieldChange, FieldInfo, LogicalType, SchemaVersion, Severity, Shape } from '../../state/types.js';
+export type { AlertStatus, DriftAction, DriftAlert, FieldChange, FieldInfo, FieldSample, LogicalType, SchemaVersion, Severity, Shape } from '../../state/types.js';
 import type { FieldInfo } from '../../state/types.js';
 
 export function displayPath(path: string): string {

@@ -7,7 +7,7 @@ import { isGzip, sniffBinary, TextDecoderStream8 } from '../formats/decode.js';
 import type { Logger } from '../log.js';
 import { lineRewrite, type LineDecision } from '../output/envelope.js';
 import { DeadLetters, type DeadLetterRecord } from '../output/dead-letter.js';
-import type { Shape } from '../drift/types.js';
+import type { FieldSample, Shape } from '../drift/types.js';
 import type { PipelineOutput, PipelineResult, PipelineSpec } from './pipeline.js';
 import { localPipeline, type PipelineHandle, type WorkerPool } from './worker-pool.js';
 import type { Sink } from '../sinks/sink.js';
@@ -60,6 +60,8 @@ export interface PreparedFile {
   unbalanced: number;
   /** The inferred shape of each entity, for the drift gate. */
   shapes: Map<string, Shape>;
+  /** The first values of each field and type, for the alerts the gate raises. */
+  samples: Map<string, Record<string, FieldSample[]>>;
   /**
    * Apply the decision (versions stamped, rows withheld) and make the output and its dead letters
    * visible. Returns what was delivered.
@@ -210,6 +212,7 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
     ...(result.noRows ? { noRows: result.noRows } : {}),
     unbalanced: result.unbalanced,
     shapes: result.shapes,
+    samples: result.samples,
     async deliver(decision) {
       const entities = { ...result.entities };
       let rows = result.rows;

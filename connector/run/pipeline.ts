@@ -10,7 +10,7 @@ import { RowLogWriter } from '../output/row-log.js';
 import { ShapeCollector } from '../drift/infer.js';
 import { Tee, type RejectedRow, type RowSink } from '../rows/row-sink.js';
 import { KeyCollector } from '../changes/capture.js';
-import type { Shape } from '../drift/types.js';
+import type { FieldSample, Shape } from '../drift/types.js';
 
 /**
  * One file's pipeline: decoded text → format reader → row seam → consumers (the envelope writer
@@ -61,6 +61,8 @@ export interface PipelineResult {
   /** Rows per entity (a CSV's entity appears even when it has no rows). */
   entities: Record<string, number>;
   shapes: Map<string, Shape>;
+  /** Per entity and field path, the first values of each type seen (for drift alerts). */
+  samples: Map<string, Record<string, FieldSample[]>>;
   /** The schema version the envelopes of each entity were written with. */
   stamped: Map<string, number>;
   encoding: EncodingDecision;
@@ -175,7 +177,7 @@ export class FilePipeline {
       } else noRows = r.objects === 0 ? 'no Tally objects found (not an Import Data envelope, a collection response or a TallyConnector export?)' : `${r.objects} Tally object(s), none of a kind the connector reads`;
       warnings.push(noRows);
     }
-    return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: this.shapes.shapes(), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings, ...(noRows ? { noRows } : {}), unbalanced: r instanceof TallyXmlReader ? r.unbalanced : 0, ...(r instanceof TallyXmlReader ? { statics: r.statics } : {}), ...(this.keys ? { keys: this.keys } : {}) };
+    return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: this.shapes.shapes(), samples: this.shapes.samples(), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings, ...(noRows ? { noRows } : {}), unbalanced: r instanceof TallyXmlReader ? r.unbalanced : 0, ...(r instanceof TallyXmlReader ? { statics: r.statics } : {}), ...(this.keys ? { keys: this.keys } : {}) };
   }
 
   /** Stop: wait for bytes in flight, deliver nothing more. */

@@ -400,7 +400,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     // the output applies when it delivers (versions stamped, misfit rows withheld) or does not (held).
     let decision: DriftDecision;
     try {
-      decision = await drift.decide(stream, { file_id: fileId, key: item.file.key, sha256: prepared.sha256, rows: prepared.rows, shapes: prepared.shapes }, opts.mode);
+      decision = await drift.decide(stream, { file_id: fileId, key: item.file.key, sha256: prepared.sha256, rows: prepared.rows, shapes: prepared.shapes, samples: prepared.samples }, opts.mode);
     } catch (e) {
       await prepared.abort().catch(() => {});
       const ce = isConnectorError(e) ? e : new ConnectorError('E_STATE', `the schema registry failed: ${errorMessage(e)}`, { cause: e, retryable: true });
