@@ -29,6 +29,7 @@ demo: build
 
 test: build
 	@scripts/ensure-sshd.sh
+	@scripts/ensure-chromium.sh
 	npx tsc -p tsconfig.json --noEmit
 	node scripts/check-deps.mjs
 	npx vitest run

@@ -5,6 +5,7 @@ import { projectRoot } from './schemas.js';
 import { EXIT_TABLE, type CliIO, type Command } from './commands/_shared.js';
 import { airbyteCommand } from './commands/airbyte.js';
 import { checkCommand } from './commands/check.js';
+import { consoleCommand } from './commands/console.js';
 import { driftCommand } from './commands/drift.js';
 import { planCommand } from './commands/plan.js';
 import { readCommand } from './commands/read.js';
@@ -15,7 +16,7 @@ import { stateCommand } from './commands/state.js';
 export type { CliIO } from './commands/_shared.js';
 
 /** Every command, in the order the help lists them. A new command is one file and one line here. */
-const COMMANDS: Command[] = [runCommand, readCommand, planCommand, checkCommand, driftCommand, stateCommand, specCommand, airbyteCommand];
+const COMMANDS: Command[] = [runCommand, readCommand, planCommand, checkCommand, driftCommand, consoleCommand, stateCommand, specCommand, airbyteCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length + 1 + c.synopsis.length));

@@ -2,7 +2,7 @@ import { ConnectorError, EXIT_CODES } from '../errors.js';
 import { silentLogger } from '../log.js';
 import { createDocStore } from '../run/runtime.js';
 import { SchemaRegistry } from '../../state/schema-registry.js';
-import { mergeShapes } from '../drift/diff.js';
+import { acceptAlert, rejectAlert } from '../drift/review.js';
 import { toJsonSchema } from '../drift/json-schema.js';
 import { renderAlert } from '../drift/render.js';
 import type { DriftAlert } from '../drift/types.js';
@@ -80,20 +80,11 @@ async function drift(args: string[], io: CliIO): Promise<number> {
         return EXIT_CODES.OK;
       }
       case 'accept': {
-        const a = await need(registry, positionals[0]);
-        if (a.status !== 'open') throw new ConnectorError('E_USAGE', `alert ${a.id} is ${a.status}; only open alerts can be accepted`);
-        const current = await registry.current(a.stream_id, a.entity);
-        const shape = current ? (current.version === a.base_version ? a.proposed : mergeShapes(current.shape, a.proposed)) : a.proposed;
-        const doc = await registry.register(a.stream_id, a.entity, shape, { reason: 'accept', alert_id: a.id });
-        await registry.putAlert({ ...a, status: 'accepted', resolved_version: doc.version, resolved_at: new Date().toISOString() });
-        io.stdout.write(`accepted ${a.id}: registered ${a.stream_id} / ${a.entity} version ${doc.version}. A file held by this alert is ingested on the next run.\n`);
+        io.stdout.write((await acceptAlert(registry, positionals[0])).message + '\n');
         return EXIT_CODES.OK;
       }
       case 'reject': {
-        const a = await need(registry, positionals[0]);
-        if (a.status !== 'open') throw new ConnectorError('E_USAGE', `alert ${a.id} is ${a.status}; only open alerts can be rejected`);
-        await registry.putAlert({ ...a, status: 'rejected', resolved_at: new Date().toISOString() });
-        io.stdout.write(`rejected ${a.id}: the file stays refused until its bytes change; the schema is unchanged.\n`);
+        io.stdout.write((await rejectAlert(registry, positionals[0])).message + '\n');
         return EXIT_CODES.OK;
       }
       default:
