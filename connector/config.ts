@@ -62,6 +62,8 @@ export interface Config {
   concurrency: number;
   /** Parsing threads (`auto`: the core count). */
   workers: number | 'auto';
+  /** CSV files at least this large are split over the parsing threads (0: never). */
+  split_csv_min_bytes: number;
   privacy: { clear_names: boolean; hash_key_env?: string };
   limits: Limits;
   log_level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -207,6 +209,7 @@ export function resolveConfig(input: unknown, file: string): Config {
     audit: { target: auditTarget, configured: c.audit !== undefined },
     concurrency: c.concurrency,
     workers: c.workers,
+    split_csv_min_bytes: c.split_csv_min_bytes,
     privacy: c.privacy,
     limits: c.limits,
     log_level: c.log_level,

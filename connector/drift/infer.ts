@@ -140,17 +140,120 @@ export class ShapeCollector implements RowSink {
   }
 
   shapes(): Map<string, Shape> {
-    const out = new Map<string, Shape>();
-    for (const [e, b] of this.entities) out.set(e, b.shape());
-    return out;
+    return shapesOf(this.data());
   }
 
   /** Per entity and field path: the first values of each type seen there (plain data, for the drift gate). */
   samples(): Map<string, Record<string, FieldSample[]>> {
-    const out = new Map<string, Record<string, FieldSample[]>>();
-    for (const [e, b] of this.entities) out.set(e, b.samples());
+    return samplesOf(this.data());
+  }
+
+  /**
+   * What was inferred, as plain data: per entity its rows and each field's accumulator, in the
+   * order fields were first seen. Shapes and samples are functions of it, and the inference of two
+   * parts of one file merges into that of the whole (mergeInference).
+   */
+  data(): FileInference {
+    const out: FileInference = {};
+    for (const [e, b] of this.entities) out[e] = b.data();
     return out;
   }
+}
+
+/** One field's accumulator (plain data). */
+export interface FieldAcc {
+  path: string;
+  /** A declared column (a CSV header): always required. */
+  declared: boolean;
+  bits: number;
+  scale: number;
+  present: number;
+  json: number;
+  full: number;
+  samples: FieldSample[] | undefined;
+}
+
+export interface EntityInference {
+  rows: number;
+  fields: FieldAcc[];
+}
+
+/** Entity → what was inferred of it. */
+export type FileInference = Record<string, EntityInference>;
+
+export function shapesOf(inf: FileInference): Map<string, Shape> {
+  const out = new Map<string, Shape>();
+  for (const [e, x] of Object.entries(inf)) out.set(e, entityShape(e, x));
+  return out;
+}
+
+export function samplesOf(inf: FileInference): Map<string, Record<string, FieldSample[]>> {
+  const out = new Map<string, Record<string, FieldSample[]>>();
+  for (const [e, x] of Object.entries(inf)) {
+    const s: Record<string, FieldSample[]> = {};
+    for (const f of x.fields) if (f.samples) s[f.path] = f.samples;
+    out.set(e, s);
+  }
+  return out;
+}
+
+function entityShape(entity: string, x: EntityInference): Shape {
+  const out: Shape = {};
+  for (const a of x.fields) {
+    const f = toField(a.bits, a.scale, a.json);
+    if (a.declared) f.required = true;
+    else {
+      // Keys are required when every row has them (and they are never null).
+      const key = a.path === '/guid' ? entity === 'vouchers' : XML_KEYS.has(a.path);
+      f.required = key && a.present === x.rows && (a.bits & BIT.null) === 0;
+    }
+    out[a.path] = f;
+  }
+  return out;
+}
+
+/**
+ * The inference of a file read in two consecutive parts, `a` then `b`: exactly what one pass over
+ * the whole would have collected (types joined, counts added, the first samples of each type kept
+ * in file order). Fields keep the order they were first seen in.
+ */
+export function mergeInference(a: FileInference, b: FileInference): FileInference {
+  const out: FileInference = {};
+  for (const e of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = a[e];
+    const y = b[e];
+    if (!x || !y) {
+      out[e] = structuredClone((x ?? y)!);
+      continue;
+    }
+    const fields = x.fields.map((f) => ({ ...f, samples: f.samples ? [...f.samples] : undefined }));
+    const at = new Map(fields.map((f, i) => [f.path, i]));
+    for (const g of y.fields) {
+      const i = at.get(g.path);
+      if (i === undefined) {
+        at.set(g.path, fields.length);
+        fields.push({ ...g, samples: g.samples ? [...g.samples] : undefined });
+        continue;
+      }
+      const f = fields[i]!;
+      f.declared ||= g.declared;
+      f.bits |= g.bits;
+      f.scale = Math.max(f.scale, g.scale);
+      f.present += g.present;
+      f.json |= g.json;
+      if (g.samples) {
+        for (const s of g.samples) {
+          const bit = BIT[s.type];
+          if (f.full & bit) continue;
+          const list = (f.samples ??= []);
+          list.push(s);
+          if (list.filter((t) => t.type === s.type).length >= SAMPLES_PER_TYPE) f.full |= bit;
+        }
+      }
+    }
+    out[e] = { rows: x.rows + y.rows, fields };
+  }
+  return out;
 }
 
 /** A cell's text as the file holds it (doubled quotes undone), cut to the sample length. */
@@ -276,36 +379,16 @@ class EntityShapeBuilder {
     if (n >= SAMPLES_PER_TYPE) a.full |= bit;
   }
 
-  samples(): Record<string, FieldSample[]> {
-    const out: Record<string, FieldSample[]> = {};
-    const visit = (n: INode) => {
-      if (n.path && n.acc.samples) out[n.path] = n.acc.samples;
-      if (n.kids) for (const k of n.kids.values()) visit(k);
-      if (n.items) visit(n.items);
-    };
-    visit(this.root);
-    return out;
-  }
-
-  shape(): Shape {
-    const out: Shape = {};
+  data(): EntityInference {
+    const fields: FieldAcc[] = [];
     const declared = this.slots ? new Set(this.slots) : undefined;
     const visit = (n: INode) => {
-      if (n.path) {
-        const f = toField(n.acc.bits, n.acc.scale, n.acc.json);
-        if (declared?.has(n)) f.required = true;
-        else {
-          // Keys are required when every row has them (and they are never null).
-          const key = n.path === '/guid' ? this.entity === 'vouchers' : XML_KEYS.has(n.path);
-          f.required = key && n.acc.present === this.rows && (n.acc.bits & BIT.null) === 0;
-        }
-        out[n.path] = f;
-      }
+      if (n.path) fields.push({ path: n.path, declared: declared?.has(n) ?? false, ...n.acc, samples: n.acc.samples ? [...n.acc.samples] : undefined });
       if (n.kids) for (const k of n.kids.values()) visit(k);
       if (n.items) visit(n.items);
     };
     visit(this.root);
-    return out;
+    return { rows: this.rows, fields };
   }
 }
 

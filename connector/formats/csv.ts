@@ -21,6 +21,19 @@ export interface CsvOptions {
   maxFields: number;
   /** The entity of the file, from its header (the caller knows the stream's override and the file). */
   entityFor(header: string[]): string;
+  /**
+   * A later part of a file split at a row boundary (run/split-csv.ts): the header row is fed first,
+   * then the rows from `offset` on, which start at `line` with `ordinal` rows before them.
+   */
+  resume?: { offset: number; line: number; ordinal: number };
+}
+
+/** Where a reader stopped: the state a part's successor must have started from. */
+export interface CsvEnd {
+  line: number;
+  ordinal: number;
+  /** Bytes of an incomplete row left when the input ended (0: it ended at a row boundary). */
+  carry: number;
 }
 
 const Q = 34;
@@ -107,7 +120,11 @@ export class CsvReader implements RowReader {
     this.base += used;
   }
 
+  /** Set by `end`. */
+  stopped: CsvEnd | undefined;
+
   end(): void {
+    this.stopped = { line: this.line, ordinal: this.ordinal, carry: this.carryLen };
     const b = this.work.subarray(0, this.carryLen);
     this.carryLen = 0;
     if (b.length) this.parse(b, true);
@@ -264,6 +281,12 @@ export class CsvReader implements RowReader {
         if (bad) throw fileError('E_CSV_SYNTAX', `the header row is malformed: ${bad}`, { line: this.line, offset: this.base + rowStart });
         this.setHeader(b, nf);
         this.line += countLines(b, rowStart, p);
+        const r = this.opts.resume;
+        if (r) {
+          this.line = r.line;
+          this.ordinal = r.ordinal;
+          this.base = r.offset - p;
+        }
         continue;
       }
       this.ordinal++;

@@ -11,6 +11,7 @@ import type { FieldSample, Shape } from '../drift/types.js';
 import type { PipelineOutput, PipelineResult, PipelineSpec } from './pipeline.js';
 import { localPipeline, type PipelineHandle, type WorkerPool } from './worker-pool.js';
 import type { Sink } from '../sinks/sink.js';
+import { SplitMismatch, canSplit, splitCsvPipeline } from './split-csv.js';
 import type { RemoteFile, Source } from '../sources/source.js';
 import { ARCHIVE_MESSAGE } from '../sources/match.js';
 import { mergeShapes } from '../drift/diff.js';
@@ -40,6 +41,8 @@ export interface IngestContext {
   changes?: { config: ChangesConfig; index: ChangeIndex };
   /** Parsing threads (run.workers); absent: this thread parses. */
   pool?: WorkerPool;
+  /** CSV files at least this large are split over the threads (default: split-csv.ts). */
+  splitMinBytes?: number;
 }
 
 /** A file read to its end, its output staged (invisible) until `deliver`. */
@@ -93,16 +96,22 @@ export async function ingestFile(ctx: IngestContext, file: RemoteFile): Promise<
   if (file.size > ctx.limits.max_file_bytes) {
     throw fileError('E_LIMIT', `the file is ${file.size} bytes, above limits.max_file_bytes (${ctx.limits.max_file_bytes})`);
   }
-  const raw = await ctx.source.open(file, ctx.signal ? { signal: ctx.signal } : {});
-  try {
-    return await readFile(ctx, file, raw);
-  } finally {
-    // Release the handle (a local descriptor, an SFTP handle) whether the file was read or refused early.
-    if (!raw.destroyed) raw.destroy();
+  for (let split = true; ; split = false) {
+    const raw = await ctx.source.open(file, ctx.signal ? { signal: ctx.signal } : {});
+    try {
+      return await readFile(ctx, file, raw, split);
+    } catch (e) {
+      // A large CSV cut into parts at a place its parser disagreed with: read it again in one pass.
+      if (!(e instanceof SplitMismatch) || !split) throw e;
+      ctx.log.info({ event: 'split_refused', stream_id: ctx.stream.id, file_id: ctx.fileId, reason: e.message }, 'reading the file again on one thread');
+    } finally {
+      // Release the handle (a local descriptor, an SFTP handle) whether the file was read or refused early.
+      if (!raw.destroyed) raw.destroy();
+    }
   }
 }
 
-async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Promise<PreparedFile> {
+async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable, split: boolean): Promise<PreparedFile> {
   const { config, stream, log } = ctx;
   const limits = ctx.limits;
   const hash = createHash('sha256');
@@ -176,7 +185,11 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
       reject: (r) => dl.add({ ...dlBase(), entity: r.entity, code: 'E_CSV_ROW', reason: r.reason, line: r.line, offset: r.offset, ordinal: r.ordinal, raw: r.raw }),
     };
     // On a parsing thread, the thread appends to the staged file itself when the sink allows it.
-    pipeline = ctx.pool ? await ctx.pool.pipeline(spec, head, out, output.external ? await output.external() : undefined) : localPipeline(spec, head, out);
+    // A large CSV is cut into parts parsed on several threads (run/split-csv.ts).
+    if (split && output.external && ctx.source.ranges && canSplit({ format, compressed, size: file.size, head, pool: ctx.pool, collectKeys: spec.collectKeys === true, external: true, ...(ctx.splitMinBytes !== undefined ? { minBytes: ctx.splitMinBytes } : {}) })) {
+      const signal = ctx.signal;
+      pipeline = await splitCsvPipeline(ctx.pool!, spec, head, out, await output.external(), file.size, (start) => ctx.source.open(file, { start, ...(signal ? { signal } : {}) }));
+    } else pipeline = ctx.pool ? await ctx.pool.pipeline(spec, head, out, output.external ? await output.external() : undefined) : localPipeline(spec, head, out);
     let chunk: Buffer | undefined = first;
     while (chunk) {
       await pipeline.feed(chunk);
@@ -187,11 +200,12 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable): Pr
     }
     result = await pipeline.end();
     await dl.flush();
+    if (result.parts) log.info({ event: 'csv_split', stream_id: stream.id, file_id: ctx.fileId, parts: result.parts }, result.parts > 1 ? `parsed in ${result.parts} parts` : 'parsed in one part (no cut was safe, or no thread was free)');
   } catch (e) {
     await pipeline?.abort();
     await output.abort().catch(() => {});
     await dl.abort().catch(() => {});
-    if (isConnectorError(e)) throw e;
+    if (isConnectorError(e) || e instanceof SplitMismatch) throw e;
     throw toReadError(e);
   }
 

@@ -1,13 +1,13 @@
 import type { Limits } from '../config.js';
 import { fileError } from '../errors.js';
 import { TextDecoderStream8, type EncodingDecision } from '../formats/decode.js';
-import { CsvReader } from '../formats/csv.js';
+import { CsvReader, type CsvEnd } from '../formats/csv.js';
 import { csvEntity } from '../formats/csv-entity.js';
 import type { RowReader } from '../formats/reader.js';
 import { TallyXmlReader } from '../formats/tally-xml.js';
 import { EnvelopeWriter, type EnvelopeContext } from '../output/envelope.js';
 import { RowLogWriter } from '../output/row-log.js';
-import { ShapeCollector } from '../drift/infer.js';
+import { ShapeCollector, type FileInference } from '../drift/infer.js';
 import { Tee, type RejectedRow, type RowSink } from '../rows/row-sink.js';
 import { KeyCollector } from '../changes/capture.js';
 import type { FieldSample, Shape } from '../drift/types.js';
@@ -35,6 +35,11 @@ export interface PipelineSpec {
   rowFormat?: 'envelope' | 'rowlog';
   /** Change capture: collect the file's objects (keys, ALTERIDs, content hashes) while it is parsed. */
   collectKeys?: boolean;
+  /**
+   * One part of a CSV split at row boundaries (run/split-csv.ts): the end-of-file checks are left to
+   * whoever joins the parts. `resume` is set for every part but the first.
+   */
+  part?: { resume?: { offset: number; line: number; ordinal: number } };
 }
 
 /** What stages a file's rows: the envelope writer or the row log writer, both consumers of the row seam. */
@@ -75,6 +80,23 @@ export interface PipelineResult {
   unbalanced: number;
   /** The file's objects, when the spec asked for them (change capture). */
   keys?: KeyCollector;
+  /** A CSV parsed in parts (run/split-csv.ts): how many. */
+  parts?: number;
+  /** A part of a split CSV: what was inferred (to merge), where the reader stopped, its rejects. */
+  part?: { inference: FileInference; end: CsvEnd; rejected: number; firstReject?: string };
+}
+
+/**
+ * Why a CSV that was read to its end yielded no rows, or the error when every row was rejected
+ * (not an export of this shape: fail the file rather than commit nothing).
+ */
+export function csvNoRows(rejected: number, firstReject: string | undefined): string {
+  if (rejected > 0) {
+    throw fileError('E_CSV_REJECTED', `every one of its ${rejected} rows was rejected (the first: ${firstReject}); it does not look like an export of this shape`, { line: 1 }, {
+      hint: 'check the delimiter (streams[].csv.delimiter) and that the file is the table the stream expects',
+    });
+  }
+  return 'the CSV has a header and no rows';
 }
 
 /** Decoded pieces for the XML reader stay well under V8's large-object size (measured: peak memory follows). */
@@ -114,6 +136,7 @@ export class FilePipeline {
             maxRowBytes: limits.max_row_bytes,
             maxFields: limits.max_fields,
             entityFor: (header) => (this.entity = spec.entity ?? csvEntity(spec.key, header, spec.clearNames)),
+            ...(spec.part?.resume ? { resume: spec.part.resume } : {}),
           })
         : new TallyXmlReader(rows, limits, spec.origin.file_id);
   }
@@ -163,16 +186,14 @@ export class FilePipeline {
     await this.writer.drain();
     const warnings: string[] = [];
     let noRows: string | undefined;
+    if (this.spec.part && r instanceof CsvReader) {
+      // A part: the joiner decides about the whole file.
+      const end = r.stopped!;
+      return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: new Map(), samples: new Map(), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings, unbalanced: 0, part: { inference: this.shapes.data(), end, rejected: r.rejected, ...(this.firstReject !== undefined ? { firstReject: this.firstReject } : {}) } };
+    }
     if (r.rows === 0) {
-      if (r instanceof CsvReader) {
-        // Every row rejected: not an export of this shape. Fail the file rather than commit nothing.
-        if (r.rejected > 0) {
-          throw fileError('E_CSV_REJECTED', `every one of its ${r.rejected} rows was rejected (the first: ${this.firstReject}); it does not look like an export of this shape`, { line: 1 }, {
-            hint: 'check the delimiter (streams[].csv.delimiter) and that the file is the table the stream expects',
-          });
-        }
-        noRows = 'the CSV has a header and no rows';
-      } else if (r instanceof TallyXmlReader && r.objects === 0 && r.notObjects > 0) {
+      if (r instanceof CsvReader) noRows = csvNoRows(r.rejected, this.firstReject);
+      else if (r instanceof TallyXmlReader && r.objects === 0 && r.notObjects > 0) {
         noRows = 'a report export (display lines such as DSPACCNAME), which holds no Tally objects: export masters and vouchers as XML (Data Interchange) instead';
       } else noRows = r.objects === 0 ? 'no Tally objects found (not an Import Data envelope, a collection response or a TallyConnector export?)' : `${r.objects} Tally object(s), none of a kind the connector reads`;
       warnings.push(noRows);

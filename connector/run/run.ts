@@ -260,9 +260,12 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
 
   summary.files_discovered = items.length;
   const queue = new PQueue({ concurrency: config.concurrency });
-  // Parsing threads: only when there are several files to read (one file parses on this thread).
-  const toRead = items.filter((i) => i.action === 'process' || i.action === 'verify').length;
-  const threads = Math.min(workerCount(config.workers), config.concurrency, toRead);
+  // Parsing threads: when there are several files to read, or a CSV large enough to be split over
+  // them (run/split-csv.ts); one small file parses on this thread.
+  const reading = items.filter((i) => i.action === 'process' || i.action === 'verify');
+  const splitMin = config.split_csv_min_bytes;
+  const splittable = splitMin > 0 && reading.some((i) => i.file.size >= splitMin);
+  const threads = Math.min(workerCount(config.workers), Math.max(Math.min(config.concurrency, reading.length), splittable ? workerCount(config.workers) : 1));
   const pool = threads >= 2 && WorkerPool.available() ? new WorkerPool(threads) : undefined;
   summary.workers = pool ? pool.size : 1;
   if (threads >= 2 && !pool) log.warn({ event: 'workers_unavailable', script: workerScript() }, 'the parsing threads need the build (dist/); parsing on the main thread');
@@ -362,7 +365,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
             versions: drift.registeredVersions(stream.id),
             signal: abortAll.signal,
             ...(stream.changes ? { changes: { config: stream.changes, index: changeIndex } } : {}),
-            ...(pool ? { pool } : {}),
+            ...(pool ? { pool, splitMinBytes: splitMin > 0 ? splitMin : Number.POSITIVE_INFINITY } : {}),
             ...(opts.mode === 'read'
               ? {
                   wrap: { open: '{"type":"RECORD","record":', close: '}' },

@@ -61,6 +61,11 @@ export class WorkerPool {
 
   constructor(readonly size: number) {}
 
+  /** Would `pipeline` get a worker now, without waiting? */
+  hasFree(): boolean {
+    return !this.closed && (this.idle.length > 0 || this.all.size < this.size);
+  }
+
   static available(): boolean {
     return existsSync(workerScript());
   }

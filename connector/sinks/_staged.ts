@@ -42,11 +42,16 @@ export async function inDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
  * Makes the staged file visible; returns its URI. `tmp` is closed; it belongs to `deliver` from then
  * on (rename it, or read it and remove it). If `deliver` throws, the caller's `abort` removes it.
  */
-export type Deliver = (tmp: string, bytes: number, sha256: string, meta: CommitMeta | undefined) => Promise<string | { uri: string; bytes: number }>;
+export type Deliver = (tmp: string, bytes: number, sha256: string, meta: CommitMeta | undefined, parts: string[]) => Promise<string | { uri: string; bytes: number }>;
 
 export interface StageOptions {
   /** Typed sinks: the rows of the staged row log that the decision withholds. */
-  withhold?: (tmp: string, checks: Record<string, (record: unknown) => string | undefined>) => Promise<WithheldRow[]>;
+  withhold?: (tmp: string, checks: Record<string, (record: unknown) => string | undefined>, parts: string[]) => Promise<WithheldRow[]>;
+  /**
+   * The staged output may come in parts (a CSV parsed in parts, run/split-csv.ts): files that
+   * follow the staged file, handed to `deliver` and `withhold` as they are, not joined into it.
+   */
+  parts?: boolean;
   /** fsync the staged file before delivering it (a local rename must be durable; an upload need not). */
   fsync?: boolean;
   /** Called when the output is aborted, e.g. to cancel an upload in flight. */
@@ -59,6 +64,7 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
   const tmp = join(stagingDir, `${ownerTag()}.tmp`);
   let fh: FileHandle | undefined = await inDir(stagingDir, () => open(tmp, 'w', 0o600));
   let bytes = 0;
+  let parts: string[] = [];
   return {
     async write(chunk: Buffer) {
       if (!fh) throw new ConnectorError('E_SINK', 'write after commit/abort');
@@ -118,6 +124,13 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
           bytes += n;
           fh = await open(tmp, 'a', 0o600);
         },
+        ...(opts.parts
+          ? {
+              attach: (paths: string[]) => {
+                parts = [...parts, ...paths];
+              },
+            }
+          : {}),
       };
     },
     async rewriteLines(fn: (line: Buffer, out: LineOut) => boolean) {
@@ -184,7 +197,7 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
           async withhold(checks: Record<string, (record: unknown) => string | undefined>) {
             if (!fh) throw new ConnectorError('E_SINK', 'withhold after commit/abort');
             await fh.sync().catch(() => {});
-            return opts.withhold!(tmp, checks);
+            return opts.withhold!(tmp, checks, parts);
           },
         }
       : {}),
@@ -193,7 +206,7 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
       if (opts.fsync !== false) await fh.sync();
       await fh.close();
       fh = undefined;
-      const r = await deliver(tmp, bytes, sha256, meta);
+      const r = await deliver(tmp, bytes, sha256, meta, parts);
       return typeof r === 'string' ? { uri: r, bytes } : r;
     },
     async abort() {
@@ -204,9 +217,10 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
       await opts.onAbort?.().catch(() => {});
       await rm(tmp, { force: true });
       await rm(tmp + '.rw', { force: true });
+      await Promise.all(parts.map((p) => rm(p, { force: true })));
     },
   };
 }
 
 /** Staged files left in `stagingDir` by runs that are gone (see state/debris.ts). */
-export const STAGED_NAME = /\.tmp(\.rw)?$/;
+export const STAGED_NAME = /\.tmp(\.rw|\.part\d+)?$/;

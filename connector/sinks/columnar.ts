@@ -100,7 +100,7 @@ const CONTENT_TYPE: Record<ColumnarFormat, string> = { parquet: 'application/vnd
  * already placed (no object, no manifest, no checkpoint) and every temp file, then rethrows.
  */
 export async function deliverTyped(
-  staged: string,
+  staged: string[],
   meta: CommitMeta,
   fmt: ColumnarOptions,
   tenantId: string,
@@ -115,7 +115,7 @@ export async function deliverTyped(
   try {
     outs = await convertRowLog(staged, meta, fmt, (i) => join(staging, `${tag}-${i}.tmp`), fsync, meta.skip);
   } finally {
-    await rm(staged, { force: true });
+    await Promise.all(staged.map((f) => rm(f, { force: true })));
   }
   const mtmp = join(staging, `${tag}-m.tmp`);
   const placed: string[] = [];
@@ -189,8 +189,8 @@ function createFolderColumnarSink(cfg: FolderColumnarConfig, tenantId: string): 
     async open(t) {
       return stageFile(
         staging,
-        async (tmp, _bytes, sha, m) => {
-          return deliverTyped(tmp, requireMeta(m), fmt, tenantId, t, sha, staging, true, {
+        async (tmp, _bytes, sha, m, parts) => {
+          return deliverTyped([tmp, ...parts], requireMeta(m), fmt, tenantId, t, sha, staging, true, {
             async place(src, rel) {
               const dest = join(root, rel);
               await inDir(join(dest, '..'), () => rename(src, dest));
@@ -203,7 +203,7 @@ function createFolderColumnarSink(cfg: FolderColumnarConfig, tenantId: string): 
           });
         },
         // The staged row log is an intermediate; the typed files are fsynced before they are renamed.
-        { fsync: false, withhold: async (tmp, checks) => divertRowLog(tmp, checks) },
+        { fsync: false, parts: true, withhold: async (tmp, checks, parts) => divertRowLog([tmp, ...parts], checks) },
       );
     },
     async sweep(maxAgeMs: number) {

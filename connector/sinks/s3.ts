@@ -135,10 +135,10 @@ function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions =
         const fmt: ColumnarOptions = { format, compression: cfg.compression ?? 'zstd', rowGroupRows: cfg.row_group_rows ?? 65536, decimalScale: cfg.decimal_scale ?? 6 };
         return stageFile(
           dir,
-          async (tmp, _bytes, sha256, m) =>
+          async (tmp, _bytes, sha256, m, parts) =>
             // One object per entity, then the manifest (S3 has no multi-object commit; a killed run
             // leaves objects without a manifest, overwritten by the file's next delivery under the same names).
-            deliverTyped(tmp, requireMeta(m), fmt, tenantId, t, sha256, dir, false, {
+            deliverTyped([tmp, ...parts], requireMeta(m), fmt, tenantId, t, sha256, dir, false, {
               place: (src, rel, contentType) => upload(src, s.prefix + rel, contentType),
               async unplace(rel) {
                 const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
@@ -147,7 +147,8 @@ function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions =
             }),
           {
             fsync: false,
-            withhold: async (tmp, checks) => divertRowLog(tmp, checks),
+            parts: true,
+            withhold: async (tmp, checks, parts) => divertRowLog([tmp, ...parts], checks),
             onAbort: async () => {
               await current?.abort();
             },

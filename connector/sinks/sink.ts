@@ -28,6 +28,8 @@ export interface WithheldRow {
 export interface ExternalStage {
   path: string;
   finish(bytesAppended: number): Promise<void>;
+  /** Hand over files that follow the staged file as parts of it (sinks that read them in order). */
+  attach?(paths: string[]): void;
 }
 
 /** Where `rewriteLines` writes a line's replacement. */

@@ -112,6 +112,7 @@ function createLocalSource(cfg: LocalSourceConfig): Source {
     rootUri,
     settleMs: cfg.settle_seconds * 1000,
     readAttempts: 1,
+    ranges: true,
     async *list(refused?: RefusalReport) {
       const real = await resolveRoot();
       yield* walk(root, '', real, refused);
@@ -136,7 +137,7 @@ function createLocalSource(cfg: LocalSourceConfig): Source {
       // A small file gets a small read buffer: allocating 1 MiB for each of ten thousand tiny files
       // is what a backfill's garbage collector would spend its time on.
       const hwm = Math.min(READ_CHUNK, Math.max(16 * 1024, file.size + 1));
-      return createReadStream(full, { highWaterMark: hwm, ...(opts.signal ? { signal: opts.signal } : {}) });
+      return createReadStream(full, { highWaterMark: hwm, ...(opts.start ? { start: opts.start } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     },
     async dispose(file: RemoteFile, action: DisposeAction) {
       const full = join(root, ...file.key.split('/'));

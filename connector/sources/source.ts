@@ -30,6 +30,8 @@ export type RefusalReport = (r: RefusedEntry) => void;
 export interface OpenOptions {
   /** Abort the read (stops the transfer). */
   signal?: AbortSignal;
+  /** Only bytes from `start` on (sources with `ranges`). */
+  start?: number;
 }
 
 
@@ -50,6 +52,8 @@ export interface Source {
   list(refused?: RefusalReport): AsyncIterable<RemoteFile>;
   /** Stream the raw bytes of a file. */
   open(file: RemoteFile, opts?: OpenOptions): Promise<Readable>;
+  /** `open` honours `start` without reading what comes before it (a local file). */
+  readonly ranges?: boolean;
   /** Files younger than this are still being written and are left for the next run. */
   readonly settleMs: number;
   /** How many times a file read that broke in transit is tried in all (1 = no retry). */

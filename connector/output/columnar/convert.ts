@@ -1,13 +1,16 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { rm } from 'node:fs/promises';
 import type { Shape } from '../../../state/types.js';
-import { ConnectorError, errorMessage } from '../../errors.js';
+import { ConnectorError, errorMessage, type ErrorCode } from '../../errors.js';
+import { projectRoot } from '../../schemas.js';
 import { ArrowWriter } from './arrow.js';
 import { compressorFor } from './codecs.js';
 import { asyncCompressor, compressionBacklog, compressionDrained } from './compress-pool.js';
 import { columnsFor, type ColumnSink, type ColumnSpec } from './columns.js';
 import { readRowLog, recordId, rowRecord, type LogFile, type LogRow } from '../row-log.js';
-import { ParquetWriter, type Compression } from './parquet.js';
+import { ParquetWriter, assembleParquet, type Compression, type Compressor, type SegmentMeta } from './parquet.js';
 
 /**
  * The typed outputs of one input file: its staged envelopes (the NDJSON the row seam wrote, after
@@ -91,15 +94,133 @@ const M = { tenant: 0, connector: 1, stream: 2, entity: 3, record_id: 4, file_id
  * envelopes, without JSON in between. `skip` names the ordinals withheld by the drift decision.
  */
 export async function convertRowLog(
-  staged: string,
-  meta: { shapes: Record<string, Shape>; versions: Record<string, number> },
+  staged: string | string[],
+  meta: DecidedMeta,
   o: ColumnarOptions,
   tmpFor: (i: number) => string,
   fsync: boolean,
   skip?: ReadonlySet<number>,
 ): Promise<EntityOutput[]> {
+  const logs = typeof staged === 'string' ? [staged] : staged;
+  if (logs.length > 1 && o.format === 'parquet') {
+    // A file parsed in parts: each part converted on its own core, the files assembled in order.
+    const done = await convertParts(logs, meta, o, tmpFor, fsync, skip);
+    if (done) return done;
+  }
+  return convertLogs(logs, meta, o, tmpFor, fsync, skip);
+}
+
+export interface DecidedMeta {
+  shapes: Record<string, Shape>;
+  versions: Record<string, number>;
+}
+
+/** One entity's segment of a part (convert-worker.ts). */
+export interface PartOutput extends EntityOutput {
+  spec: string;
+  segment: SegmentMeta;
+}
+
+/**
+ * Parts converted side by side: part 0 here, the others on worker threads, each into Parquet
+ * segments (row groups), then each entity's file assembled from its segments in part order: the
+ * same rows in the same order as one pass, in row groups cut at the parts' ends too. Undefined when
+ * the parts typed an entity's columns differently (then one pass does it).
+ */
+async function convertParts(logs: string[], meta: DecidedMeta, o: ColumnarOptions, tmpFor: (i: number) => string, fsync: boolean, skip: ReadonlySet<number> | undefined): Promise<EntityOutput[] | undefined> {
+  const script = convertWorkerScript();
+  if (!existsSync(script)) return undefined;
+  const prefixes = logs.map((_, p) => tmpFor(10000 * (p + 1)).replace(/\.tmp$/, ''));
+  const skipList = skip ? [...skip] : [];
+  const jobs = logs.map((log, p) => (p === 0 ? convertSegments([log], meta, o, prefixes[p]!, skipList) : inWorker(script, { log, meta, o, prefix: prefixes[p]!, skip: skipList })));
+  const settled = await Promise.allSettled(jobs);
+  const all = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+  const cleanup = () => Promise.all(all.map((x) => rm(x.tmp, { force: true })));
+  try {
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const order: string[] = [];
+    const byEntity = new Map<string, PartOutput[]>();
+    for (const r of settled as Array<PromiseFulfilledResult<PartOutput[]>>) {
+      for (const x of r.value) {
+        if (!byEntity.has(x.entity)) (order.push(x.entity), byEntity.set(x.entity, []));
+        byEntity.get(x.entity)!.push(x);
+      }
+    }
+    for (const segs of byEntity.values()) if (segs.some((x) => x.spec !== segs[0]!.spec)) return undefined;
+    const out: EntityOutput[] = [];
+    order.forEach((entity, j) => {
+      const segs = byEntity.get(entity)!;
+      const columns = JSON.parse(segs[0]!.spec) as ColumnSpec[];
+      const tmp = tmpFor(j);
+      const bytes = assembleParquet(tmp, columns, segs.map((x) => ({ path: x.tmp, meta: x.segment })), { 'tally.entity': entity }, fsync);
+      out.push({ entity, tmp, rows: segs.reduce((a, x) => a + x.rows, 0), bytes, columns: columns.length });
+    });
+    return out;
+  } catch (err) {
+    if (err instanceof ConnectorError) throw err;
+    throw new ConnectorError('E_SINK', `the ${o.format} output could not be written: ${errorMessage(err)}`, {
+      cause: err,
+      retryable: true,
+      hint: 'nothing of this file was delivered. A decimal beyond DECIMAL(38, s) needs a smaller sink.decimal_scale; anything else is a bug (report it with the row)',
+    });
+  } finally {
+    await cleanup();
+  }
+}
+
+/** The compiled worker script (dist/), also when the caller runs from sources. */
+function convertWorkerScript(): string {
+  return join(projectRoot(), 'dist', 'connector', 'output', 'columnar', 'convert-worker.js');
+}
+
+function inWorker(script: string, job: SegmentJob): Promise<PartOutput[]> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(script, { workerData: job });
+    let done = false;
+    w.once('message', (m: { ok: boolean; outs?: PartOutput[]; error?: string; connector?: { code: ErrorCode; hint?: string } }) => {
+      done = true;
+      if (m.ok) resolve(m.outs!);
+      else reject(m.connector ? new ConnectorError(m.connector.code, m.error!, { retryable: true, ...(m.connector.hint ? { hint: m.connector.hint } : {}) }) : new Error(m.error));
+      void w.terminate();
+    });
+    w.once('error', (e) => {
+      if (!done) reject(e);
+    });
+    w.once('exit', (code) => {
+      if (!done) reject(new Error(`the conversion thread exited with code ${code}`));
+    });
+  });
+}
+
+export interface SegmentJob {
+  log: string;
+  meta: DecidedMeta;
+  o: ColumnarOptions;
+  prefix: string;
+  skip: number[];
+}
+
+/** One part's row log as Parquet segments, one per entity, compressed on this thread. */
+export async function convertSegments(logs: string[], meta: DecidedMeta, o: ColumnarOptions, prefix: string, skip: number[]): Promise<PartOutput[]> {
+  const compress = await compressorFor(o.compression);
+  const outs = await convertLogs(logs, meta, o, (i) => `${prefix}-${i}.seg.tmp`, false, skip.length ? new Set(skip) : undefined, { segment: true, ...(compress ? { compress } : {}) });
+  return outs.map((x) => ({ ...x, spec: JSON.stringify(x.spec), segment: x.segment! }));
+}
+
+/** The outputs of one pass over the logs (`seg`: as segments, compressed on this thread). */
+async function convertLogs(
+  logs: string[],
+  meta: DecidedMeta,
+  o: ColumnarOptions,
+  tmpFor: (i: number) => string,
+  fsync: boolean,
+  skip: ReadonlySet<number> | undefined,
+  seg?: { segment: true; compress?: Compressor },
+): Promise<Array<EntityOutput & { spec?: ColumnSpec[]; segment?: SegmentMeta }>> {
+  const staged = logs;
   // Pages are compressed on the worker thread (the other core) when there is something to compress.
-  const compressAsync = o.format === 'parquet' && o.compression !== 'none' ? asyncCompressor(o.compression) : undefined;
+  const compressAsync = !seg && o.format === 'parquet' && o.compression !== 'none' ? asyncCompressor(o.compression) : undefined;
   interface Open {
     w: Writer;
     tmp: string;
@@ -119,7 +240,7 @@ export async function convertRowLog(
     const tmp = tmpFor(writers.size);
     const w: Writer =
       o.format === 'parquet'
-        ? new ParquetWriter(tmp, columns, { compression: o.compression, ...(compressAsync ? { compressAsync } : {}), rowGroupRows: o.rowGroupRows, rowGroupBytes: PER_WRITER_BYTES, fsync, kv: { 'tally.entity': r.entity } })
+        ? new ParquetWriter(tmp, columns, { compression: o.compression, ...(compressAsync ? { compressAsync } : {}), ...(seg?.compress ? { compress: seg.compress } : {}), ...(seg ? { segment: true } : {}), rowGroupRows: o.rowGroupRows, rowGroupBytes: PER_WRITER_BYTES, fsync, kv: { 'tally.entity': r.entity } })
         : new ArrowWriter(tmp, columns, { batchRows: o.rowGroupRows, batchBytes: PER_WRITER_BYTES, fsync });
     const x: Open = { w, tmp, columns, quality, plan: undefined, version: meta.versions[r.entity] ?? 1, entity: r.entity };
     writers.set(r.entity, x);
@@ -131,7 +252,7 @@ export async function convertRowLog(
   try {
     let cur: Open | undefined;
     let idHead: Buffer | undefined;
-    for (const r of readRowLog(staged, (f) => {
+    for (const r of readRowLogs(staged, (f) => {
       file = f;
       idHead = Buffer.from(`${f.file_id}.`);
     })) {
@@ -196,10 +317,11 @@ export async function convertRowLog(
         if (total > BUDGET_BYTES) await big?.flushRowGroup();
       }
     }
-    const out: EntityOutput[] = [];
+    const out: Array<EntityOutput & { spec?: ColumnSpec[]; segment?: SegmentMeta }> = [];
     for (const [ent, x] of writers) {
       const rows = x.w.rowCount;
-      out.push({ entity: ent, tmp: x.tmp, rows, bytes: await x.w.close(), columns: x.columns.length });
+      const bytes = await x.w.close();
+      out.push({ entity: ent, tmp: x.tmp, rows, bytes, columns: x.columns.length, ...(seg ? { spec: x.columns, segment: (x.w as unknown as ParquetWriter).segmentMeta() } : {}) });
     }
     return out;
   } catch (err) {
@@ -214,6 +336,11 @@ export async function convertRowLog(
   }
 }
 
+/** The rows of a row log staged in parts (run/split-csv.ts), in order. */
+function* readRowLogs(staged: string | string[], onFile: (f: LogFile) => void): Generator<LogRow> {
+  for (const f of typeof staged === 'string' ? [staged] : staged) yield* readRowLog(f, onFile);
+}
+
 export interface DivertedLogRow {
   entity: string;
   ordinal: number;
@@ -223,9 +350,9 @@ export interface DivertedLogRow {
 }
 
 /** Rows of a row log that the drift decision withholds (checked against their registered version). */
-export function divertRowLog(staged: string, checks: Record<string, (record: unknown) => string | undefined>): DivertedLogRow[] {
+export function divertRowLog(staged: string | string[], checks: Record<string, (record: unknown) => string | undefined>): DivertedLogRow[] {
   const out: DivertedLogRow[] = [];
-  for (const r of readRowLog(staged, () => {})) {
+  for (const r of readRowLogs(staged, () => {})) {
     const check = checks[r.entity];
     if (!check) continue;
     const rec = rowRecord(r);

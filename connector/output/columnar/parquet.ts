@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { makeFeeder, textOf, writeRecordId, type ColumnSink, type ColumnSpec } from './columns.js';
 import { dateToDays, dateToDaysBytes, decimalUnscaled, decimalUnscaledBytes, timestampMs } from './values.js';
@@ -803,6 +803,97 @@ export interface ParquetWriterOptions {
   kv?: Record<string, string>;
   /** fsync the file before closing it (a local output that is renamed into place must be durable). */
   fsync?: boolean;
+  /**
+   * Write a segment: row groups only (no magic, no footer), offsets from the segment's start; a
+   * file is assembled from segments in order by `assembleParquet` (a file converted in parts).
+   */
+  segment?: boolean;
+}
+
+/** Row groups written to a segment (see ParquetWriterOptions.segment), as the footer lists them. */
+export interface SegmentMeta {
+  rowGroups: TField[][];
+  rows: number;
+  bytes: number;
+}
+
+/** `rg` (a row group's footer entry) with its file offsets moved by `delta`. */
+function shiftRowGroup(rg: TField[], delta: number): TField[] {
+  return rg.map((f): TField => {
+    if (f[0] === 1 && f[1] === 'list<struct>') {
+      const metas = (f[2] as TField[][]).map((m) =>
+        m.map((g): TField => {
+          if (g[0] === 2 && g[1] === 'i64') return [2, 'i64', (g[2] as number) + delta];
+          if (g[0] === 3 && g[1] === 'struct')
+            return [3, 'struct', (g[2] as TField[]).map((h): TField => ((h[0] === 9 || h[0] === 11) && h[1] === 'i64' && h[2] !== undefined ? [h[0], 'i64', (h[2] as number) + delta] : h))];
+          return g;
+        }),
+      );
+      return [1, 'list<struct>', metas];
+    }
+    if (f[0] === 5 && f[1] === 'i64') return [5, 'i64', (f[2] as number) + delta];
+    return f;
+  });
+}
+
+function footerBytes(columns: ColumnSpec[], rowGroups: TField[][], totalRows: number, kv: Record<string, string> | undefined): Buffer {
+  const th = new Thrift();
+  const schema: TField[][] = [[[4, 'bin', 'schema'], [5, 'i32', columns.length]], ...columns.map(schemaElement)];
+  const kvs = kv ? Object.entries(kv).map(([k, v]): TField[] => [[1, 'bin', k], [2, 'bin', v]]) : undefined;
+  th.struct([
+    [1, 'i32', 2],
+    [2, 'list<struct>', schema],
+    [3, 'i64', totalRows],
+    [4, 'list<struct>', rowGroups],
+    [5, 'list<struct>', kvs],
+    [6, 'bin', 'tally-connector'],
+  ]);
+  const footer = th.take();
+  const tail = Buffer.allocUnsafe(8);
+  tail.writeInt32LE(footer.length, 0);
+  tail.write('PAR1', 4);
+  return Buffer.concat([footer, tail]);
+}
+
+/**
+ * One Parquet file from segments written in order (each a file of row groups): the magic, each
+ * segment's bytes, then the footer listing every row group at its place in the file. Returns the size.
+ */
+export function assembleParquet(path: string, columns: ColumnSpec[], segments: Array<{ path: string; meta: SegmentMeta }>, kv: Record<string, string> | undefined, fsync: boolean): number {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    let offset = 0;
+    const write = (b: Uint8Array) => {
+      let off = 0;
+      while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+      offset += b.length;
+    };
+    write(Buffer.from('PAR1'));
+    const rowGroups: TField[][] = [];
+    let rows = 0;
+    const buf = Buffer.allocUnsafe(4 << 20);
+    for (const seg of segments) {
+      const base = offset;
+      const src = openSync(seg.path, 'r');
+      try {
+        for (;;) {
+          const n = readSync(src, buf, 0, buf.length, null);
+          if (n === 0) break;
+          write(buf.subarray(0, n));
+        }
+      } finally {
+        closeSync(src);
+      }
+      if (offset - base !== seg.meta.bytes) throw new Error(`a Parquet segment has ${offset - base} bytes, ${seg.meta.bytes} were written`);
+      for (const rg of seg.meta.rowGroups) rowGroups.push(shiftRowGroup(rg, base));
+      rows += seg.meta.rows;
+    }
+    write(footerBytes(columns, rowGroups, rows, kv));
+    if (fsync) fsyncSync(fd);
+    return offset;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** One Parquet file, written as rows come; `close` writes the footer. */
@@ -834,7 +925,7 @@ export class ParquetWriter implements WriterCore {
     this.async = o.compression !== 'none' && o.compressAsync !== undefined;
     this.compress = o.compression === 'none' ? (b) => b : o.compress!;
     this.fd = openSync(path, 'w', 0o600);
-    this.write(Buffer.from('PAR1'));
+    if (!o.segment) this.write(Buffer.from('PAR1'));
     this.cols = columns.map((c) => makeCol(c, this));
     this.setRow = makeFeeder(columns, this.cols);
   }
@@ -990,27 +1081,17 @@ export class ParquetWriter implements WriterCore {
 
   private finish(): number {
     try {
-      const schema: TField[][] = [[[4, 'bin', 'schema'], [5, 'i32', this.columns.length]], ...this.columns.map(schemaElement)];
-      const kv = this.o.kv ? Object.entries(this.o.kv).map(([k, v]): TField[] => [[1, 'bin', k], [2, 'bin', v]]) : undefined;
-      this.th.struct([
-        [1, 'i32', 2],
-        [2, 'list<struct>', schema],
-        [3, 'i64', this.totalRows],
-        [4, 'list<struct>', this.rowGroups],
-        [5, 'list<struct>', kv],
-        [6, 'bin', 'tally-connector'],
-      ]);
-      const footer = this.th.take();
-      const tail = Buffer.allocUnsafe(8);
-      tail.writeInt32LE(footer.length, 0);
-      tail.write('PAR1', 4);
-      this.write(footer);
-      this.write(tail);
+      if (!this.o.segment) this.write(footerBytes(this.columns, this.rowGroups, this.totalRows, this.o.kv));
       if (this.o.fsync) fsyncSync(this.fd);
       return this.offset;
     } finally {
       closeSync(this.fd);
     }
+  }
+
+  /** A segment's row groups (after `close`). */
+  segmentMeta(): SegmentMeta {
+    return { rowGroups: this.rowGroups, rows: this.totalRows, bytes: this.offset };
   }
 
   /** Close the file without a footer (the output is being thrown away). */

@@ -1,0 +1,363 @@
+import { closeSync, openSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { mergeInference, samplesOf, shapesOf, type FileInference } from '../drift/infer.js';
+import type { Readable } from 'node:stream';
+import { ConnectorError } from '../errors.js';
+import type { RejectedRow } from '../rows/row-sink.js';
+import type { ExternalStage } from '../sinks/sink.js';
+import { csvNoRows, type PipelineOutput, type PipelineResult, type PipelineSpec } from './pipeline.js';
+import type { PipelineHandle, WorkerPool } from './worker-pool.js';
+
+/**
+ * One large CSV parsed on several threads: the file is cut into parts at row boundaries while it
+ * is read, each part is parsed by its own worker, and the parts' outputs are joined in order, with
+ * the same record ids, ordinals, lines and offsets as one pass would give.
+ *
+ * The main thread reads the file as always (one sequential read, hashed as it goes). Up to each
+ * cut it scans the bytes for what a part's successor must start from: the quote state (a cut is
+ * only made at a line end outside quotes), the line number and the number of rows before it. The
+ * next part is fed the header row, then the rows from the cut, and starts from those numbers.
+ *
+ * The scan is a prediction; the parser is the judge. When a part ends, its reader reports where it
+ * stopped; if that is not exactly where its successor started (the cut fell inside a row the scan
+ * misread: a malformed quote, a resynchronised bad row), the split is refused (SplitMismatch) and
+ * the file is read again in one pass. Nothing of a refused split is delivered.
+ *
+ * Only files whose encoding is decided by their first bytes (a UTF-8 byte order mark) are split:
+ * without one, the label of 8-bit text is decided by its first non-ASCII byte, wherever it is.
+ */
+
+/** Files smaller than this are parsed in one part. */
+export const SPLIT_MIN_BYTES = 32 << 20;
+/** Rejected rows of later parts held until the parts before them are done; past this, one pass. */
+const MAX_HELD_REJECTS = 10_000;
+/** A header row longer than this is not split on. */
+const MAX_HEADER_BYTES = 1 << 20;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+const Q = 34;
+const CR = 13;
+const LF = 10;
+
+/** The split was refused: read the file again in one pass. */
+export class SplitMismatch extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SplitMismatch';
+  }
+}
+
+/** Is this file worth splitting, and can it be split safely? */
+export function canSplit(o: { format: string; compressed: boolean; size: number; head: Buffer; pool: WorkerPool | undefined; collectKeys: boolean; external: boolean; minBytes?: number }): boolean {
+  return (
+    o.format === 'csv' &&
+    !o.compressed &&
+    !o.collectKeys &&
+    o.external &&
+    o.pool !== undefined &&
+    o.pool.size >= 2 &&
+    o.size >= (o.minBytes ?? SPLIT_MIN_BYTES) &&
+    o.head.length >= 3 &&
+    o.head[0] === UTF8_BOM[0] &&
+    o.head[1] === UTF8_BOM[1] &&
+    o.head[2] === UTF8_BOM[2]
+  );
+}
+
+interface Part {
+  handle: PipelineHandle;
+  /** Where the part's output goes: the staged file (part 0) or a side file joined after. */
+  path: string;
+  bytes: number;
+  /** The file's bytes [start, limit) are this part's; `limit` is known once the next cut is found. */
+  start: number;
+  limit: number;
+  /** Bytes of the file fed to the part so far. */
+  fed: number;
+  /** The state the part starts from (parts after the first). */
+  from?: { offset: number; line: number; ordinal: number };
+  rejects: Array<RejectedRow & { entity: string }>;
+  /** Reading the part's bytes and feeding them (done when its range is fed). */
+  pump?: Promise<void>;
+  stream?: Readable;
+  end?: Promise<PipelineResult>;
+}
+
+/** Opens the file's bytes from `start` on. */
+export type OpenRange = (start: number) => Promise<Readable>;
+
+/**
+ * The pipeline of a CSV cut into parts. What is fed to it is the file read once in order (hashed
+ * by the caller): it is only scanned, for the cuts. Each part reads its own range of the file
+ * (`openRange`) and feeds it to its thread, so the parts run side by side.
+ */
+export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, head: Buffer, out: PipelineOutput, stage: ExternalStage, size: number, openRange: OpenRange): Promise<PipelineHandle> {
+  const maxParts = Math.max(2, Math.min(pool.size, Math.floor(size / (SPLIT_MIN_BYTES / 2))));
+  const parts: Part[] = [];
+  let held = 0;
+  let failed: Error | undefined;
+  let closed = false;
+  let attached = false;
+
+  const startPart = async (at: number, from: Part['from']): Promise<Part> => {
+    const i = parts.length;
+    const path = i === 0 ? stage.path : `${stage.path}.part${i}`;
+    if (i > 0) closeSync(openSync(path, 'w', 0o600));
+    const part: Part = { handle: undefined as unknown as PipelineHandle, path, bytes: 0, start: at, limit: Number.POSITIVE_INFINITY, fed: 0, ...(from ? { from } : {}), rejects: [] };
+    const partOut: PipelineOutput = {
+      bytes: () => Promise.reject(new Error('a part writes its staged file itself')),
+      reject: (r) => {
+        if (i === 0) return out.reject(r);
+        if (++held > MAX_HELD_REJECTS) failed ??= new SplitMismatch(`more than ${MAX_HELD_REJECTS} rejected rows in later parts`);
+        else part.rejects.push(r);
+      },
+    };
+    part.handle = await pool.pipeline({ ...spec, part: from ? { resume: from } : {} }, head, partOut, { path, finish: async (n) => void (part.bytes = n) });
+    parts.push(part);
+    part.pump = pump(part, i > 0 ? Buffer.concat(header) : undefined);
+    part.pump.catch(() => {});
+    return part;
+  };
+
+  /** Read the part's range and feed it (after the header row, for parts after the first). */
+  const pump = async (part: Part, headerRow: Buffer | undefined) => {
+    if (headerRow) await part.handle.feed(headerRow);
+    const stream = (part.stream = await openRange(part.start));
+    try {
+      for await (const c of stream as AsyncIterable<Buffer>) {
+        if (closed) return;
+        const room = part.limit - (part.start + part.fed);
+        if (room <= 0) break;
+        const b = c.length > room ? c.subarray(0, room) : c;
+        part.fed += b.length;
+        await part.handle.feed(b);
+        if (b.length < c.length) break;
+      }
+    } finally {
+      stream.destroy();
+    }
+  };
+
+  // The scan of the file read in order: where the cuts are, and the numbers at each.
+  let seen = 0;
+  let quoted = 0;
+  let lfs = 0;
+  let rows = 0; // non-blank rows, the header included
+  let atRowStart = true;
+  let crPending = false;
+  let scanning = true;
+  const header: Buffer[] = [];
+  let headerBytes = 0;
+  let headerDone = false;
+  let nextCut = Math.floor(size / maxParts);
+
+  /** Scan `b` (the next bytes of the file); returns where to cut it (after a line end), or -1. */
+  const scan = (b: Buffer): number => {
+    let q = quoted;
+    let n = lfs;
+    let r = rows;
+    let start = atRowStart;
+    let cr = crPending;
+    let cut = -1;
+    // A cut is at or after the target, and after what the current part was already fed.
+    const last = parts[parts.length - 1]!;
+    const wantAt = Math.max(nextCut, last.start + last.fed) - seen;
+    let headerEnd = -1;
+    const len = b.length;
+    for (let i = 0; i < len; i++) {
+      const c = b[i]!;
+      if (c > Q) {
+        // Most bytes: text, digits, the delimiter.
+        if (cr) {
+          // A line end of CR alone: the parser counts such lines its own way; do not split.
+          scanning = false;
+          break;
+        }
+        start = false;
+        continue;
+      }
+      if (cr) {
+        cr = false;
+        if (c !== LF) {
+          // A line end of CR alone: the parser counts such lines its own way; do not split.
+          scanning = false;
+          break;
+        }
+      }
+      if (c === LF) {
+        n++;
+        if (q === 0) {
+          if (!start) {
+            r++;
+            if (r === 1) headerEnd = i + 1;
+          }
+          start = true;
+          if (i + 1 >= wantAt && r >= 2) {
+            cut = i + 1;
+            break;
+          }
+        }
+        continue;
+      }
+      if (c === CR) {
+        if (q === 0) cr = true;
+        continue;
+      }
+      if (c === Q) q ^= 1;
+      start = false;
+    }
+    quoted = q;
+    lfs = n;
+    rows = r;
+    atRowStart = start;
+    crPending = cr;
+    if (!headerDone) {
+      const upTo = headerEnd >= 0 ? headerEnd : cut >= 0 ? cut : b.length;
+      header.push(Buffer.from(b.subarray(0, upTo)));
+      headerBytes += upTo;
+      if (headerEnd >= 0 || r >= 1) headerDone = true;
+      else if (headerBytes > MAX_HEADER_BYTES) scanning = false;
+    }
+    return scanning ? cut : -1;
+  };
+
+  /** Part `i` must have started exactly where part `i - 1` stopped. */
+  const checkBoundary = (i: number, results: PipelineResult[]) => {
+    const end = results[i - 1]!.part!.end;
+    const from = parts[i]!.from!;
+    if (end.carry !== 0 || end.line !== from.line || end.ordinal !== from.ordinal) {
+      throw new SplitMismatch(`part ${i} stopped at line ${end.line}, row ${end.ordinal} (${end.carry} bytes into a row); part ${i + 1} started at line ${from.line}, row ${from.ordinal}`);
+    }
+  };
+
+  await startPart(0, undefined);
+
+  const handle: PipelineHandle = {
+    get rows() {
+      let n = 0;
+      for (const p of parts) n += p.handle.rows;
+      return n;
+    },
+    async feed(chunk: Buffer) {
+      if (failed) throw failed;
+      let b = chunk;
+      while (scanning && b.length) {
+        const cut = scan(b);
+        if (cut < 0) break;
+        seen += cut;
+        b = b.subarray(cut);
+        if (parts.length >= maxParts || !pool.hasFree()) {
+          scanning = false;
+          break;
+        }
+        // The current part ends here; the next one starts from the scan's numbers.
+        parts[parts.length - 1]!.limit = seen;
+        await startPart(seen, { offset: seen - UTF8_BOM.length, line: 1 + lfs, ordinal: rows - 1 });
+        if (parts.length >= maxParts) scanning = false;
+        else nextCut = Math.floor((size * parts.length) / maxParts);
+      }
+      seen += b.length;
+    },
+    async end() {
+      try {
+        // Every part's range read and fed, then each part ended, then judged in order.
+        const fed: Array<unknown> = [];
+        for (const p of parts) fed.push(await p.pump!.then(() => undefined, (e: unknown) => e ?? new Error('a part failed')));
+        for (let i = 0; i < parts.length; i++) {
+          const p = parts[i]!;
+          p.end = fed[i] === undefined ? p.handle.end() : Promise.reject(fed[i]);
+          p.end.catch(() => {});
+        }
+        const results: PipelineResult[] = [];
+        for (let i = 0; i < parts.length; i++) {
+          try {
+            results.push(await parts[i]!.end!);
+          } catch (e) {
+            // A part that started where it should fails for the file's reasons (part 0 always
+            // does); one that started inside a row fails for its own: read the file again.
+            if (i > 0) checkBoundary(i, results);
+            throw e;
+          }
+          if (i > 0) checkBoundary(i, results);
+        }
+        if (failed) throw failed;
+        const total = parts.reduce((a, p) => a + p.fed, 0);
+        if (total !== seen) throw new ConnectorError('E_READ', `the file changed while it was read (${seen} bytes in order, ${total} in parts)`, { retryable: true });
+        for (const p of parts.slice(1)) for (const r of p.rejects) out.reject(r);
+        if (stage.attach && parts.length > 1) {
+          // The sink reads the parts in order (a row log): they are handed over, not copied.
+          stage.attach(parts.slice(1).map((p) => p.path));
+          attached = true;
+          await stage.finish(parts.reduce((a, p) => a + p.bytes, 0));
+        } else await stage.finish(await joinParts(parts));
+        return joinResults(results);
+      } finally {
+        closed = true;
+        if (!attached) await removeSides(parts);
+      }
+    },
+    async abort() {
+      closed = true;
+      for (const p of parts) p.stream?.destroy();
+      await Promise.all(parts.map((p) => p.handle.abort().catch(() => {})));
+      await removeSides(parts);
+    },
+  };
+  return handle;
+}
+
+/** Append the side files to the staged file; returns the bytes the parts wrote in all. */
+async function joinParts(parts: Part[]): Promise<number> {
+  let total = parts[0]!.bytes;
+  if (parts.length === 1) return total;
+  const dst = await open(parts[0]!.path, 'a', 0o600);
+  try {
+    const buf = Buffer.allocUnsafe(4 << 20);
+    for (const p of parts.slice(1)) {
+      const src = await open(p.path, 'r');
+      try {
+        for (;;) {
+          const { bytesRead } = await src.read(buf, 0, buf.length, null);
+          if (bytesRead === 0) break;
+          let off = 0;
+          while (off < bytesRead) off += (await dst.write(buf, off, bytesRead - off)).bytesWritten;
+        }
+      } finally {
+        await src.close();
+      }
+      total += p.bytes;
+    }
+  } finally {
+    await dst.close();
+  }
+  return total;
+}
+
+async function removeSides(parts: Part[]): Promise<void> {
+  await Promise.all(parts.slice(1).map((p) => rm(p.path, { force: true })));
+}
+
+/** The result of one pass, from those of its parts. */
+export function joinResults(results: PipelineResult[]): PipelineResult {
+  let inference: FileInference = {};
+  let rows = 0;
+  let rejected = 0;
+  let firstReject: string | undefined;
+  const entities: Record<string, number> = {};
+  const warnings: string[] = [];
+  for (const r of results) {
+    inference = mergeInference(inference, r.part!.inference);
+    rows += r.rows;
+    rejected += r.part!.rejected;
+    firstReject ??= r.part!.firstReject;
+    for (const [e, n] of Object.entries(r.entities)) entities[e] = (entities[e] ?? 0) + n;
+    for (const w of r.warnings) if (!warnings.includes(w)) warnings.push(w);
+  }
+  const r0 = results[0]!;
+  let noRows: string | undefined;
+  if (rows === 0) {
+    noRows = csvNoRows(rejected, firstReject);
+    warnings.push(noRows);
+  }
+  return { rows, entities, shapes: shapesOf(inference), samples: samplesOf(inference), stamped: r0.stamped, encoding: r0.encoding, warnings, ...(noRows ? { noRows } : {}), unbalanced: 0, parts: results.length };
+}
