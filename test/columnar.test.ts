@@ -20,10 +20,16 @@ import { useS3rver } from './harness/s3rver.js';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(rmrf));
 
-type Format = 'ndjson' | 'parquet' | 'arrow';
+/** `parquet_ranges`: Parquet with every staged log of more than 8 KiB converted in ranges on two threads. */
+type Format = 'ndjson' | 'parquet' | 'arrow' | 'parquet_ranges';
 
 function config(dir: string, landing: string, format: Format, streams: string, extra = ''): string {
-  const sink = format === 'ndjson' ? `{ type: ndjson, path: ${join(dir, 'out')} }` : `{ type: ${format}, path: ${join(dir, 'out')}${format === 'parquet' ? ', row_group_rows: 4096' : ', row_group_rows: 4096'} }`;
+  const sink =
+    format === 'ndjson'
+      ? `{ type: ndjson, path: ${join(dir, 'out')} }`
+      : format === 'parquet_ranges'
+        ? `{ type: parquet, path: ${join(dir, 'out')}, row_group_rows: 4096, parallel_min_bytes: 4096 }`
+        : `{ type: ${format}, path: ${join(dir, 'out')}, row_group_rows: 4096 }`;
   const cfg = join(dir, 'c.yaml');
   writeFileSync(
     cfg,
@@ -44,7 +50,7 @@ ${extra}`,
 /** Run the same landing into NDJSON, Parquet and Arrow (separate states, one file at a time). */
 async function runAll(landing: string, streams: string, extra = ''): Promise<Record<Format, { dir: string; summary: any }>> {
   const out = {} as Record<Format, { dir: string; summary: any }>;
-  for (const f of ['ndjson', 'parquet', 'arrow'] as const) {
+  for (const f of ['ndjson', 'parquet', 'arrow', 'parquet_ranges'] as const) {
     const dir = tempDir(`tc-typed-${f}-`);
     dirs.push(dir);
     const r = await cli(['run', '--config', config(dir, landing, f, streams, extra)]);
@@ -64,10 +70,11 @@ const byEntity = (envs: any[]) => {
 const entityGlob = (dir: string, entity: string, ext = 'parquet') => join(dir, 'out', '*', '*', `entity=${entity}`, '*', `*.${ext}`);
 
 /** The typed rows of one entity, read by the independent reader of the format. */
-async function typedRows(dir: string, format: 'parquet' | 'arrow', entity: string) {
-  const files = listFiles(join(dir, 'out')).filter((f) => f.includes(`/entity=${entity}/`) && f.endsWith(`.${format}`));
+async function typedRows(dir: string, format: 'parquet' | 'arrow' | 'parquet_ranges', entity: string) {
+  const ext = format === 'arrow' ? 'arrow' : 'parquet';
+  const files = listFiles(join(dir, 'out')).filter((f) => f.includes(`/entity=${entity}/`) && f.endsWith(`.${ext}`));
   expect(files.length, entity).toBeGreaterThan(0);
-  if (format === 'parquet') return parquetRows(entityGlob(dir, entity));
+  if (format !== 'arrow') return parquetRows(entityGlob(dir, entity));
   // arrow: each file through arrow-rs into Parquet, then all of them through DuckDB.
   const conv = join(dir, 'arrow-as-parquet', entity);
   mkdirSync(conv, { recursive: true });
@@ -83,7 +90,7 @@ async function expectSame(runs: Record<Format, { dir: string; summary: any }>) {
   const envelopes = readOutputs(join(runs.ndjson.dir, 'out')).filter((e) => e.envelope_version);
   expect(envelopes.length).toBeGreaterThan(0);
   const entities = byEntity(envelopes);
-  for (const format of ['parquet', 'arrow'] as const) {
+  for (const format of ['parquet', 'arrow', 'parquet_ranges'] as const) {
     expect(runs[format].summary.rows_emitted, format).toBe(runs.ndjson.summary.rows_emitted);
     for (const [entity, envs] of entities) {
       const typed = await typedRows(runs[format].dir, format, entity);
@@ -166,6 +173,14 @@ describe('typed outputs of the bench CSV (50,000 vouchers, the generator of make
     expect(entities.get('trn_voucher')?.length).toBe(50_000);
     const t = await parquetRows(entityGlob(runs.parquet.dir, 'trn_voucher'));
     expect(t.types).toMatchObject({ date: 'DATE', is_invoice: 'BOOLEAN', voucher_number: 'VARCHAR' });
+    // Converted in two ranges side by side: a short row group where the first range ends, not only at the end.
+    const groups = async (dir: string) =>
+      (await query(`SELECT row_group_id, any_value(row_group_num_rows)::INTEGER AS n FROM parquet_metadata('${entityGlob(dir, 'trn_voucher')}') GROUP BY 1 ORDER BY 1`)).map((r) => Number(r['n']));
+    const one = await groups(runs.parquet.dir);
+    expect(one.slice(0, -1).every((n) => n === 4096)).toBe(true);
+    const two = await groups(runs.parquet_ranges.dir);
+    expect(two.slice(0, -1).some((n) => n < 4096)).toBe(true);
+    expect(two.reduce((a, n) => a + n, 0)).toBe(50_000);
   }, 240_000);
 });
 

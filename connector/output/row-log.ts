@@ -299,12 +299,17 @@ export interface LogRow {
 }
 
 /** The log's rows in order (the file entry first, in `file`). */
-export function* readRowLog(path: string, onFile: (f: LogFile) => void): Generator<LogRow> {
+export function* readRowLog(path: string, onFile: (f: LogFile) => void, range?: { from: number; to: number }): Generator<LogRow> {
   const fd = openSync(path, 'r');
+  // A range: only the rows whose entries start in [from, to); the declarations before `from` are read.
+  const from = range?.from ?? 0;
+  const to = range?.to ?? Number.POSITIVE_INFINITY;
   try {
     let buf = Buffer.allocUnsafe(1 << 20);
     let len = 0;
     let off = 0;
+    /** The file offset of buf[0]. */
+    let base = 0;
     let eof = false;
     const fill = (need: number) => {
       // Make [off, off + need) available.
@@ -312,6 +317,7 @@ export function* readRowLog(path: string, onFile: (f: LogFile) => void): Generat
       if (off > 0) {
         buf.copy(buf, 0, off, len);
         len -= off;
+        base += off;
         off = 0;
       }
       if (need > buf.length) {
@@ -330,6 +336,7 @@ export function* readRowLog(path: string, onFile: (f: LogFile) => void): Generat
     const columns = new Map<number, string[]>();
     const row: LogRow = { entity: '', ordinal: 0, line: 0, hash: 0, qs: 0, qe: 0, b: buf, keys: undefined, n: 0, tag: new Uint8Array(64), S: new Int32Array(64), E: new Int32Array(64), rs: 0, re: 0 };
     for (;;) {
+      if (base + off >= to) break;
       if (!fill(4)) break;
       const size = u32(buf, off);
       if (!fill(4 + size)) throw new Error('the row log ends inside an entry');
@@ -337,6 +344,10 @@ export function* readRowLog(path: string, onFile: (f: LogFile) => void): Generat
       let o = off + 4;
       const kind = b[o++]!;
       const end = off + 4 + size;
+      if (base + off < from && (kind === K_CELLS || kind === K_RECORD)) {
+        off = end;
+        continue;
+      }
       switch (kind) {
         case K_FILE:
           onFile(JSON.parse(b.toString('utf8', o, end)) as LogFile);

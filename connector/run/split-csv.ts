@@ -149,7 +149,6 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
   const header: Buffer[] = [];
   let headerBytes = 0;
   let headerDone = false;
-  let nextCut = Math.floor(size / maxParts);
 
   /** Scan `b` (the next bytes of the file); returns where to cut it (after a line end), or -1. */
   const scan = (b: Buffer): number => {
@@ -159,9 +158,12 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
     let start = atRowStart;
     let cr = crPending;
     let cut = -1;
-    // A cut is at or after the target, and after what the current part was already fed.
+    // The current part ends where what is left of the file, from where it has got to, is shared
+    // evenly between it and the parts still to start (a part that starts later gets less), and
+    // never before what it was already fed.
     const last = parts[parts.length - 1]!;
-    const wantAt = Math.max(nextCut, last.start + last.fed) - seen;
+    const at = last.start + last.fed;
+    const wantAt = Math.max(at + Math.floor((size - at) / (maxParts - parts.length + 1)), at) - seen;
     let headerEnd = -1;
     const len = b.length;
     for (let i = 0; i < len; i++) {
@@ -254,7 +256,6 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
         parts[parts.length - 1]!.limit = seen;
         await startPart(seen, { offset: seen - UTF8_BOM.length, line: 1 + lfs, ordinal: rows - 1 });
         if (parts.length >= maxParts) scanning = false;
-        else nextCut = Math.floor((size * parts.length) / maxParts);
       }
       seen += b.length;
     },

@@ -24,11 +24,18 @@ export interface ColumnarSinkFields {
   compression: Compression;
   row_group_rows: number;
   decimal_scale: number;
+  parallel_min_bytes: number;
 }
 
 export const COLUMNAR_PROPERTIES = {
   compression: { enum: ['zstd', 'snappy', 'none'], default: 'zstd', description: 'Parquet page compression: zstd (level 1; half the size of snappy and faster here), snappy, or none. Arrow IPC files are written uncompressed.' },
   row_group_rows: { type: 'integer', minimum: 1024, maximum: 1048576, default: 65536, description: 'Rows per Parquet row group or Arrow record batch (a group is also flushed early once it holds 16 MiB of values, or when all entities of a file together hold 32 MiB).' },
+  parallel_min_bytes: {
+    type: 'integer',
+    minimum: 4096,
+    default: 16777216,
+    description: 'A file whose staged rows are at least twice this large is converted to Parquet on several threads, in ranges of at least this size, each entity\'s file assembled from the ranges\' row groups in order (the same rows in the same order). Default 16 MiB.',
+  },
   decimal_scale: {
     type: 'integer',
     minimum: 0,
@@ -182,7 +189,7 @@ export const arrowSink = folderComponent('arrow');
 function createFolderColumnarSink(cfg: FolderColumnarConfig, tenantId: string): Sink {
   const root = cfg.path;
   const staging = join(root, '.staging');
-  const fmt: ColumnarOptions = { format: cfg.type, compression: cfg.compression, rowGroupRows: cfg.row_group_rows, decimalScale: cfg.decimal_scale };
+  const fmt: ColumnarOptions = { format: cfg.type, compression: cfg.compression, rowGroupRows: cfg.row_group_rows, decimalScale: cfg.decimal_scale, parallelMinBytes: cfg.parallel_min_bytes };
   return {
     kind: cfg.type,
     rowFormat: 'rowlog',

@@ -132,7 +132,7 @@ function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions =
       };
       const format = cfg.format ?? 'ndjson';
       if (format !== 'ndjson') {
-        const fmt: ColumnarOptions = { format, compression: cfg.compression ?? 'zstd', rowGroupRows: cfg.row_group_rows ?? 65536, decimalScale: cfg.decimal_scale ?? 6 };
+        const fmt: ColumnarOptions = { format, compression: cfg.compression ?? 'zstd', rowGroupRows: cfg.row_group_rows ?? 65536, decimalScale: cfg.decimal_scale ?? 6, parallelMinBytes: cfg.parallel_min_bytes ?? 16 << 20 };
         return stageFile(
           dir,
           async (tmp, _bytes, sha256, m, parts) =>

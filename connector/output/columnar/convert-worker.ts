@@ -7,7 +7,7 @@ import { convertSegments, type SegmentJob } from './convert.js';
  * segments, one per entity, compressed here; answers once with their row groups, or the error.
  */
 const job = workerData as SegmentJob;
-convertSegments([job.log], job.meta, job.o, job.prefix, job.skip).then(
+convertSegments(job).then(
   (outs) => parentPort!.postMessage({ ok: true, outs }),
   (e: unknown) =>
     parentPort!.postMessage({

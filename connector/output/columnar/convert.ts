@@ -1,11 +1,12 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { rm } from 'node:fs/promises';
 import type { Shape } from '../../../state/types.js';
 import { ConnectorError, errorMessage, type ErrorCode } from '../../errors.js';
-import { projectRoot } from '../../schemas.js';
-import { ArrowWriter } from './arrow.js';
+import type { ArrowWriter as ArrowWriterT } from './arrow.js';
 import { compressorFor } from './codecs.js';
 import { asyncCompressor, compressionBacklog, compressionDrained } from './compress-pool.js';
 import { columnsFor, type ColumnSink, type ColumnSpec } from './columns.js';
@@ -27,6 +28,8 @@ export interface ColumnarOptions {
   rowGroupRows: number;
   /** Least scale of decimal columns. */
   decimalScale: number;
+  /** Rows staged in at least twice this many bytes are converted on several threads (Parquet). */
+  parallelMinBytes?: number;
 }
 
 export interface EntityOutput {
@@ -102,13 +105,24 @@ export async function convertRowLog(
   skip?: ReadonlySet<number>,
 ): Promise<EntityOutput[]> {
   const logs = typeof staged === 'string' ? [staged] : staged;
-  if (logs.length > 1 && o.format === 'parquet') {
-    // A file parsed in parts: each part converted on its own core, the files assembled in order.
-    const done = await convertParts(logs, meta, o, tmpFor, fsync, skip);
-    if (done) return done;
+  const threads = Math.min(availableParallelism(), MAX_THREADS);
+  if (o.format === 'parquet' && threads >= 2) {
+    // A large log: its rows converted in ranges side by side, the files assembled in order.
+    const total = logs.reduce((a, f) => a + statSync(f).size, 0);
+    const n = Math.min(threads, Math.floor(total / (o.parallelMinBytes ?? PARALLEL_MIN_BYTES)));
+    if (n >= 2) {
+      const done = await convertParts(logs, total, n, meta, o, tmpFor, fsync, skip);
+      if (done) return done;
+    }
   }
   return convertLogs(logs, meta, o, tmpFor, fsync, skip);
 }
+
+/** A row log at least twice this large is converted on several threads, each range at least this large. */
+export const PARALLEL_MIN_BYTES = 16 << 20;
+const MAX_THREADS = 8;
+/** The range the main thread converts is this much smaller: the other threads start their modules first. */
+const HEAD_START = 0.9;
 
 export interface DecidedMeta {
   shapes: Record<string, Shape>;
@@ -122,17 +136,24 @@ export interface PartOutput extends EntityOutput {
 }
 
 /**
- * Parts converted side by side: part 0 here, the others on worker threads, each into Parquet
- * segments (row groups), then each entity's file assembled from its segments in part order: the
- * same rows in the same order as one pass, in row groups cut at the parts' ends too. Undefined when
- * the parts typed an entity's columns differently (then one pass does it).
+ * Ranges of the log converted side by side: the first here, the others on worker threads, each
+ * into Parquet segments (row groups), then each entity's file assembled from its segments in
+ * order: the same rows in the same order as one pass, in row groups also cut where a range ends.
+ * Undefined when the ranges typed an entity's columns differently (then one pass does it).
  */
-async function convertParts(logs: string[], meta: DecidedMeta, o: ColumnarOptions, tmpFor: (i: number) => string, fsync: boolean, skip: ReadonlySet<number> | undefined): Promise<EntityOutput[] | undefined> {
+async function convertParts(logs: string[], total: number, n: number, meta: DecidedMeta, o: ColumnarOptions, tmpFor: (i: number) => string, fsync: boolean, skip: ReadonlySet<number> | undefined): Promise<EntityOutput[] | undefined> {
   const script = convertWorkerScript();
   if (!existsSync(script)) return undefined;
-  const prefixes = logs.map((_, p) => tmpFor(10000 * (p + 1)).replace(/\.tmp$/, ''));
+  // Range boundaries over the logs taken end to end (the first range a little smaller).
+  const share = total / (n - 1 + HEAD_START);
+  const cuts = [0, ...Array.from({ length: n - 1 }, (_, k) => Math.floor(share * (HEAD_START + k))), total];
   const skipList = skip ? [...skip] : [];
-  const jobs = logs.map((log, p) => (p === 0 ? convertSegments([log], meta, o, prefixes[p]!, skipList) : inWorker(script, { log, meta, o, prefix: prefixes[p]!, skip: skipList })));
+  const jobs: Array<Promise<PartOutput[]>> = [];
+  for (let k = 0; k < n; k++) {
+    const job: SegmentJob = { logs, range: { from: cuts[k]!, to: cuts[k + 1]! }, meta, o, prefix: tmpFor(10000 * (k + 1)).replace(/\.tmp$/, ''), skip: skipList };
+    // The workers are started in this loop; this thread's range begins after it (a microtask).
+    jobs.push(k === 0 ? Promise.resolve().then(() => convertSegments(job)) : inWorker(script, job));
+  }
   const settled = await Promise.allSettled(jobs);
   const all = settled.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
   const cleanup = () => Promise.all(all.map((x) => rm(x.tmp, { force: true })));
@@ -171,7 +192,10 @@ async function convertParts(logs: string[], meta: DecidedMeta, o: ColumnarOption
 
 /** The compiled worker script (dist/), also when the caller runs from sources. */
 function convertWorkerScript(): string {
-  return join(projectRoot(), 'dist', 'connector', 'output', 'columnar', 'convert-worker.js');
+  // This file is connector/output/columnar/convert.{ts,js} in the sources or in dist/.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const root = here.includes(`${sep}dist${sep}`) ? join(here, '..', '..', '..', '..') : join(here, '..', '..', '..');
+  return join(root, 'dist', 'connector', 'output', 'columnar', 'convert-worker.js');
 }
 
 function inWorker(script: string, job: SegmentJob): Promise<PartOutput[]> {
@@ -194,17 +218,20 @@ function inWorker(script: string, job: SegmentJob): Promise<PartOutput[]> {
 }
 
 export interface SegmentJob {
-  log: string;
+  logs: string[];
+  /** Bytes of the logs taken end to end: the rows whose entries start in [from, to). */
+  range: { from: number; to: number };
   meta: DecidedMeta;
   o: ColumnarOptions;
   prefix: string;
   skip: number[];
 }
 
-/** One part's row log as Parquet segments, one per entity, compressed on this thread. */
-export async function convertSegments(logs: string[], meta: DecidedMeta, o: ColumnarOptions, prefix: string, skip: number[]): Promise<PartOutput[]> {
+/** One range of the log as Parquet segments, one per entity, compressed on this thread. */
+export async function convertSegments(job: SegmentJob): Promise<PartOutput[]> {
+  const { logs, meta, o, prefix, skip } = job;
   const compress = await compressorFor(o.compression);
-  const outs = await convertLogs(logs, meta, o, (i) => `${prefix}-${i}.seg.tmp`, false, skip.length ? new Set(skip) : undefined, { segment: true, ...(compress ? { compress } : {}) });
+  const outs = await convertLogs(logs, meta, o, (i) => `${prefix}-${i}.seg.tmp`, false, skip.length ? new Set(skip) : undefined, { segment: true, range: job.range, ...(compress ? { compress } : {}) });
   return outs.map((x) => ({ ...x, spec: JSON.stringify(x.spec), segment: x.segment! }));
 }
 
@@ -216,9 +243,11 @@ async function convertLogs(
   tmpFor: (i: number) => string,
   fsync: boolean,
   skip: ReadonlySet<number> | undefined,
-  seg?: { segment: true; compress?: Compressor },
+  seg?: { segment: true; range: { from: number; to: number }; compress?: Compressor },
 ): Promise<Array<EntityOutput & { spec?: ColumnSpec[]; segment?: SegmentMeta }>> {
   const staged = logs;
+  // apache-arrow is loaded only for Arrow outputs (a conversion thread starts faster without it).
+  const ArrowWriter: typeof ArrowWriterT | undefined = o.format === 'arrow' ? (await import('./arrow.js')).ArrowWriter : undefined;
   // Pages are compressed on the worker thread (the other core) when there is something to compress.
   const compressAsync = !seg && o.format === 'parquet' && o.compression !== 'none' ? asyncCompressor(o.compression) : undefined;
   interface Open {
@@ -241,7 +270,7 @@ async function convertLogs(
     const w: Writer =
       o.format === 'parquet'
         ? new ParquetWriter(tmp, columns, { compression: o.compression, ...(compressAsync ? { compressAsync } : {}), ...(seg?.compress ? { compress: seg.compress } : {}), ...(seg ? { segment: true } : {}), rowGroupRows: o.rowGroupRows, rowGroupBytes: PER_WRITER_BYTES, fsync, kv: { 'tally.entity': r.entity } })
-        : new ArrowWriter(tmp, columns, { batchRows: o.rowGroupRows, batchBytes: PER_WRITER_BYTES, fsync });
+        : new ArrowWriter!(tmp, columns, { batchRows: o.rowGroupRows, batchBytes: PER_WRITER_BYTES, fsync });
     const x: Open = { w, tmp, columns, quality, plan: undefined, version: meta.versions[r.entity] ?? 1, entity: r.entity };
     writers.set(r.entity, x);
     return x;
@@ -252,10 +281,14 @@ async function convertLogs(
   try {
     let cur: Open | undefined;
     let idHead: Buffer | undefined;
-    for (const r of readRowLogs(staged, (f) => {
-      file = f;
-      idHead = Buffer.from(`${f.file_id}.`);
-    })) {
+    for (const r of readRowLogs(
+      staged,
+      (f) => {
+        file = f;
+        idHead = Buffer.from(`${f.file_id}.`);
+      },
+      seg?.range,
+    )) {
       if (skip?.has(r.ordinal)) continue;
       entity = r.entity;
       ordinal = r.ordinal;
@@ -337,8 +370,21 @@ async function convertLogs(
 }
 
 /** The rows of a row log staged in parts (run/split-csv.ts), in order. */
-function* readRowLogs(staged: string | string[], onFile: (f: LogFile) => void): Generator<LogRow> {
-  for (const f of typeof staged === 'string' ? [staged] : staged) yield* readRowLog(f, onFile);
+function* readRowLogs(staged: string | string[], onFile: (f: LogFile) => void, range?: { from: number; to: number }): Generator<LogRow> {
+  let base = 0;
+  for (const f of typeof staged === 'string' ? [staged] : staged) {
+    if (!range) {
+      yield* readRowLog(f, onFile);
+      continue;
+    }
+    const size = statSync(f).size;
+    // The part of the range in this file, in its own offsets.
+    const from = Math.max(0, range.from - base);
+    const to = Math.min(size, range.to - base);
+    if (from < to) yield* readRowLog(f, onFile, { from, to });
+    base += size;
+    if (base >= range.to) break;
+  }
 }
 
 export interface DivertedLogRow {
