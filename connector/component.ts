@@ -28,6 +28,8 @@ export interface ComponentContext {
   field: string;
   /** Standard output, for the stdout sink. */
   stdout?: NodeJS.WritableStream;
+  /** Threads the run may use (`workers`): typed sinks convert on at most this many. */
+  threads?: number;
 }
 
 export interface ComponentSchema {

@@ -1,3 +1,4 @@
+import { workerCount } from './worker-pool.js';
 import { randomBytes } from 'node:crypto';
 import type { Config, StoreConfig } from '../config.js';
 import { ConnectorError } from '../errors.js';
@@ -32,7 +33,7 @@ function newRunId(now = new Date()): string {
 }
 
 function context(config: Config, log: Logger, env: NodeJS.ProcessEnv, deps: RuntimeDeps, field: string, stdout?: NodeJS.WritableStream): ComponentContext {
-  return { log, env, deps, tenantId: config.tenant_id, field, ...(stdout ? { stdout } : {}) };
+  return { log, env, deps, tenantId: config.tenant_id, field, threads: workerCount(config.workers), ...(stdout ? { stdout } : {}) };
 }
 
 export async function createSource(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env, deps: RuntimeDeps = {}): Promise<Source> {

@@ -172,7 +172,7 @@ function folderComponent(type: 'parquet' | 'arrow'): SinkComponent<FolderColumna
     },
     paths: ['path'],
     async create(cfg, ctx) {
-      return createFolderColumnarSink(cfg, ctx.tenantId);
+      return createFolderColumnarSink(cfg, ctx.tenantId, ctx.threads);
     },
   };
 }
@@ -186,10 +186,10 @@ export const arrowSink = folderComponent('arrow');
  * fails, whatever was already renamed is removed again: no partial set stays visible (a crash in
  * between leaves the file `delivering`, and its next delivery overwrites the same names).
  */
-function createFolderColumnarSink(cfg: FolderColumnarConfig, tenantId: string): Sink {
+function createFolderColumnarSink(cfg: FolderColumnarConfig, tenantId: string, threads: number | undefined): Sink {
   const root = cfg.path;
   const staging = join(root, '.staging');
-  const fmt: ColumnarOptions = { format: cfg.type, compression: cfg.compression, rowGroupRows: cfg.row_group_rows, decimalScale: cfg.decimal_scale, parallelMinBytes: cfg.parallel_min_bytes };
+  const fmt: ColumnarOptions = { format: cfg.type, compression: cfg.compression, rowGroupRows: cfg.row_group_rows, decimalScale: cfg.decimal_scale, parallelMinBytes: cfg.parallel_min_bytes, ...(threads ? { threads } : {}) };
   return {
     kind: cfg.type,
     rowFormat: 'rowlog',

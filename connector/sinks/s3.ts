@@ -31,7 +31,7 @@ export const s3Sink: SinkComponent<S3SinkConfig> = {
     },
   },
   async create(cfg, ctx) {
-    return createS3Sink(cfg, ctx.tenantId, { field: `${ctx.field}.endpoint`, ...(ctx.deps.onS3Client ? { observe: ctx.deps.onS3Client } : {}) });
+    return createS3Sink(cfg, ctx.tenantId, { field: `${ctx.field}.endpoint`, ...(ctx.deps.onS3Client ? { observe: ctx.deps.onS3Client } : {}) }, ctx.threads);
   },
 };
 
@@ -67,7 +67,7 @@ interface Setup {
  * The S3 SDK and the client (connector/clients/s3.ts: endpoint policy, checksums, retries) load on
  * `ready()` or the first `open()`, so a run that does not use S3 never loads the SDK.
  */
-function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions = {}): Sink {
+function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions = {}, threads?: number): Sink {
   const field = opts.field ?? 'sink.endpoint';
   const dir = join(tmpdir(), `tally-connector-s3-${ownerTag()}`);
   const sse = sseParams(cfg);
@@ -132,7 +132,7 @@ function createS3Sink(cfg: S3SinkConfig, tenantId: string, opts: S3SinkOptions =
       };
       const format = cfg.format ?? 'ndjson';
       if (format !== 'ndjson') {
-        const fmt: ColumnarOptions = { format, compression: cfg.compression ?? 'zstd', rowGroupRows: cfg.row_group_rows ?? 65536, decimalScale: cfg.decimal_scale ?? 6, parallelMinBytes: cfg.parallel_min_bytes ?? 16 << 20 };
+        const fmt: ColumnarOptions = { format, compression: cfg.compression ?? 'zstd', rowGroupRows: cfg.row_group_rows ?? 65536, decimalScale: cfg.decimal_scale ?? 6, parallelMinBytes: cfg.parallel_min_bytes ?? 16 << 20, ...(threads ? { threads } : {}) };
         return stageFile(
           dir,
           async (tmp, _bytes, sha256, m, parts) =>

@@ -30,6 +30,8 @@ export interface ColumnarOptions {
   decimalScale: number;
   /** Rows staged in at least twice this many bytes are converted on several threads (Parquet). */
   parallelMinBytes?: number;
+  /** At most this many threads convert (the run's `workers`; default: the cores). */
+  threads?: number;
 }
 
 export interface EntityOutput {
@@ -105,7 +107,7 @@ export async function convertRowLog(
   skip?: ReadonlySet<number>,
 ): Promise<EntityOutput[]> {
   const logs = typeof staged === 'string' ? [staged] : staged;
-  const threads = Math.min(availableParallelism(), MAX_THREADS);
+  const threads = Math.min(o.threads ?? availableParallelism(), MAX_THREADS);
   if (o.format === 'parquet' && threads >= 2) {
     // A large log: its rows converted in ranges side by side, the files assembled in order.
     const total = logs.reduce((a, f) => a + statSync(f).size, 0);
