@@ -41,7 +41,7 @@ describe('config schema: assembled from the components', () => {
     const sftp = resolveComponentConfig('source', { type: 'sftp', host: 'h', username: 'u', root: '/r', host_key_sha256: 'SHA256:' + 'A'.repeat(43), password_env: 'P' });
     expect(sftp).toMatchObject({ port: 22, settle_seconds: 60, read_chunk_bytes: 4194304, max_attempts: 4, connect_timeout_ms: 10000 });
     const s3 = resolveComponentConfig('sink', { type: 's3', bucket: 'bkt' });
-    expect(s3).toEqual({ type: 's3', bucket: 'bkt', prefix: '', region: 'us-east-1', force_path_style: false, allow_http_for_local_development: false, max_attempts: 5, retry_mode: 'standard', format: 'ndjson', compression: 'zstd', row_group_rows: 65536, decimal_scale: 6 });
+    expect(s3).toEqual({ type: 's3', bucket: 'bkt', prefix: '', region: 'us-east-1', force_path_style: false, allow_http_for_local_development: false, max_attempts: 5, retry_mode: 'standard', format: 'ndjson', compression: 'zstd', row_group_rows: 65536, parallel_min_bytes: 16777216, decimal_scale: 6 });
     // The caller's object is not changed.
     expect(minimal.source).toEqual({ type: 'local', path: 'l' });
   });

@@ -152,7 +152,7 @@ async function convertParts(logs: string[], total: number, n: number, meta: Deci
   const skipList = skip ? [...skip] : [];
   const jobs: Array<Promise<PartOutput[]>> = [];
   for (let k = 0; k < n; k++) {
-    const job: SegmentJob = { logs, range: { from: cuts[k]!, to: cuts[k + 1]! }, meta, o, prefix: tmpFor(10000 * (k + 1)).replace(/\.tmp$/, ''), skip: skipList };
+    const job: SegmentJob = { logs, range: { from: cuts[k]!, to: cuts[k + 1]! }, threads: n, meta, o, prefix: tmpFor(10000 * (k + 1)).replace(/\.tmp$/, ''), skip: skipList };
     // The workers are started in this loop; this thread's range begins after it (a microtask).
     jobs.push(k === 0 ? Promise.resolve().then(() => convertSegments(job)) : inWorker(script, job));
   }
@@ -202,7 +202,8 @@ function convertWorkerScript(): string {
 
 function inWorker(script: string, job: SegmentJob): Promise<PartOutput[]> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(script, { workerData: job });
+    // A small young generation: the thread allocates little that lives, and its heap is memory on top of this one's.
+    const w = new Worker(script, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     let done = false;
     w.once('message', (m: { ok: boolean; outs?: PartOutput[]; error?: string; connector?: { code: ErrorCode; hint?: string } }) => {
       done = true;
@@ -223,6 +224,8 @@ export interface SegmentJob {
   logs: string[];
   /** Bytes of the logs taken end to end: the rows whose entries start in [from, to). */
   range: { from: number; to: number };
+  /** Threads converting side by side (each keeps its share of the row-group memory). */
+  threads: number;
   meta: DecidedMeta;
   o: ColumnarOptions;
   prefix: string;
@@ -233,7 +236,7 @@ export interface SegmentJob {
 export async function convertSegments(job: SegmentJob): Promise<PartOutput[]> {
   const { logs, meta, o, prefix, skip } = job;
   const compress = await compressorFor(o.compression);
-  const outs = await convertLogs(logs, meta, o, (i) => `${prefix}-${i}.seg.tmp`, false, skip.length ? new Set(skip) : undefined, { segment: true, range: job.range, ...(compress ? { compress } : {}) });
+  const outs = await convertLogs(logs, meta, o, (i) => `${prefix}-${i}.seg.tmp`, false, skip.length ? new Set(skip) : undefined, { segment: true, range: job.range, threads: job.threads, ...(compress ? { compress } : {}) });
   return outs.map((x) => ({ ...x, spec: JSON.stringify(x.spec), segment: x.segment! }));
 }
 
@@ -245,9 +248,13 @@ async function convertLogs(
   tmpFor: (i: number) => string,
   fsync: boolean,
   skip: ReadonlySet<number> | undefined,
-  seg?: { segment: true; range: { from: number; to: number }; compress?: Compressor },
+  seg?: { segment: true; range: { from: number; to: number }; threads: number; compress?: Compressor },
 ): Promise<Array<EntityOutput & { spec?: ColumnSpec[]; segment?: SegmentMeta }>> {
   const staged = logs;
+  // Threads converting side by side share the memory one would use.
+  const share = seg?.threads ?? 1;
+  const budget = Math.floor(BUDGET_BYTES / share);
+  const perWriter = Math.floor(PER_WRITER_BYTES / share);
   // apache-arrow is loaded only for Arrow outputs (a conversion thread starts faster without it).
   const ArrowWriter: typeof ArrowWriterT | undefined = o.format === 'arrow' ? (await import('./arrow.js')).ArrowWriter : undefined;
   // Pages are compressed on the worker thread (the other core) when there is something to compress.
@@ -271,7 +278,7 @@ async function convertLogs(
     const tmp = tmpFor(writers.size);
     const w: Writer =
       o.format === 'parquet'
-        ? new ParquetWriter(tmp, columns, { compression: o.compression, ...(compressAsync ? { compressAsync } : {}), ...(seg?.compress ? { compress: seg.compress } : {}), ...(seg ? { segment: true } : {}), rowGroupRows: o.rowGroupRows, rowGroupBytes: PER_WRITER_BYTES, fsync, kv: { 'tally.entity': r.entity } })
+        ? new ParquetWriter(tmp, columns, { compression: o.compression, ...(compressAsync ? { compressAsync } : {}), ...(seg?.compress ? { compress: seg.compress } : {}), ...(seg ? { segment: true } : {}), rowGroupRows: o.rowGroupRows, rowGroupBytes: perWriter, fsync, kv: { 'tally.entity': r.entity } })
         : new ArrowWriter!(tmp, columns, { batchRows: o.rowGroupRows, batchBytes: PER_WRITER_BYTES, fsync });
     const x: Open = { w, tmp, columns, quality, plan: undefined, version: meta.versions[r.entity] ?? 1, entity: r.entity };
     writers.set(r.entity, x);
@@ -349,7 +356,7 @@ async function convertLogs(
           total += b;
           if (!big || b > big.buffered()) big = x.w;
         }
-        if (total > BUDGET_BYTES) await big?.flushRowGroup();
+        if (total > budget) await big?.flushRowGroup();
       }
     }
     const out: Array<EntityOutput & { spec?: ColumnSpec[]; segment?: SegmentMeta }> = [];
