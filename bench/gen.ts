@@ -39,18 +39,21 @@ export interface Plan {
   csvBigRows: number;
   /** Vouchers in the day book. */
   xmlVouchers: number;
+  /** Vouchers in the dense day book (as dense as real exports: every flag, inventory, UDFs). */
+  xmlDenseVouchers: number;
   /** Small files of the no-op incremental case. */
   noopFiles: number;
 }
 
 export const PLANS: Record<Plan['name'], Plan> = {
   // ~205 bytes a row: 10 MB / 250 MB / 1 GB. ~2.8 KB a voucher: ~560 MB UTF-8, ~1.15 GB UTF-16.
-  full: { name: 'full', csvRows: 1_250_000, csvSmallRows: 50_000, csvBigRows: 5_000_000, xmlVouchers: 200_000, noopFiles: 10_000 },
-  quick: { name: 'quick', csvRows: 100_000, csvSmallRows: 10_000, csvBigRows: 400_000, xmlVouchers: 10_000, noopFiles: 1_000 },
+  // The dense day book: ~17.5 KB a voucher (every flag Tally writes; the corpus's vouchers run to several KB), ~530 MB.
+  full: { name: 'full', csvRows: 1_250_000, csvSmallRows: 50_000, csvBigRows: 5_000_000, xmlVouchers: 200_000, xmlDenseVouchers: 30_000, noopFiles: 10_000 },
+  quick: { name: 'quick', csvRows: 100_000, csvSmallRows: 10_000, csvBigRows: 400_000, xmlVouchers: 10_000, xmlDenseVouchers: 3_000, noopFiles: 1_000 },
 };
 
 /** Rough bytes per unit, for the disk-space check before generating. */
-export const EST = { csvRowBytes: 206, xmlVoucherBytes: 2900, noopFileBytes: 8192 };
+export const EST = { csvRowBytes: 206, xmlVoucherBytes: 2900, xmlDenseVoucherBytes: 17600, noopFileBytes: 8192 };
 
 export interface FileInfo {
   /** Path relative to the plan folder. */
@@ -73,7 +76,7 @@ export interface Manifest {
   files: Record<string, FileInfo>;
 }
 
-export type ArtifactId = 'csv_small' | 'csv' | 'csv_big' | 'xml_utf8' | 'xml_utf16' | 'noop';
+export type ArtifactId = 'csv_small' | 'csv' | 'csv_big' | 'xml_utf8' | 'xml_utf16' | 'xml_dense' | 'noop';
 
 export function benchRoot(): string {
   return process.env['BENCH_DIR'] || join(process.env['TMPDIR'] || tmpdir(), 'tally-connector-bench');
@@ -89,6 +92,9 @@ function csvRecipe(plan: Plan, seed: number, rows: number): string {
 function xmlRecipe(plan: Plan, seed: number, enc: string): string {
   return `xml v${GENERATOR_VERSION} seed=${seed} vouchers=${plan.xmlVouchers} enc=${enc}`;
 }
+function xmlDenseRecipe(plan: Plan, seed: number): string {
+  return `xml-dense v${GENERATOR_VERSION} seed=${seed} vouchers=${plan.xmlDenseVouchers}`;
+}
 function noopRecipe(plan: Plan, seed: number): string {
   return `noop v${GENERATOR_VERSION} seed=${seed} files=${plan.noopFiles}`;
 }
@@ -100,6 +106,7 @@ export function artifactPaths(plan: Plan): Record<ArtifactId, string> {
     csv_big: `csv/trn_voucher.${plan.csvBigRows}.csv`,
     xml_utf8: 'xml/daybook-utf8.xml',
     xml_utf16: 'xml/daybook-utf16.xml',
+    xml_dense: 'xml/daybook-dense.xml',
     noop: 'noop/landing',
   };
 }
@@ -111,6 +118,7 @@ function recipes(plan: Plan, seed: number): Record<ArtifactId, string> {
     csv_big: csvRecipe(plan, seed, plan.csvBigRows),
     xml_utf8: xmlRecipe(plan, seed, 'utf8'),
     xml_utf16: xmlRecipe(plan, seed, 'utf16le'),
+    xml_dense: xmlDenseRecipe(plan, seed),
     noop: noopRecipe(plan, seed),
   };
 }
@@ -175,6 +183,7 @@ export function estimateBytes(plan: Plan, ids: ArtifactId[]): number {
     else if (id === 'csv_big') n += plan.csvBigRows * EST.csvRowBytes;
     else if (id === 'xml_utf8') n += plan.xmlVouchers * EST.xmlVoucherBytes;
     else if (id === 'xml_utf16') n += plan.xmlVouchers * EST.xmlVoucherBytes * 2.1;
+    else if (id === 'xml_dense') n += plan.xmlDenseVouchers * EST.xmlDenseVoucherBytes;
     else if (id === 'noop') n += plan.noopFiles * EST.noopFileBytes;
   }
   return n;
@@ -306,6 +315,31 @@ export function generateXml(dir: string, plan: Plan, seed: number, ids: Array<'x
 }
 
 /**
+ * The dense day book (UTF-8): the vouchers of the plain one, written as densely as real exports
+ * are: every flag Tally writes (mostly `No`), inventory entries with batch and accounting
+ * allocations for invoices, UDFs, the empty lists, `&#4;`.
+ */
+export function generateXmlDense(dir: string, plan: Plan, seed: number, log: (s: string) => void): void {
+  const paths = artifactPaths(plan);
+  const file = new ChunkedFile(join(dir, paths.xml_dense), utf8, UTF8_BOM);
+  const factory = new VoucherFactory(new Rng(seed, 2), plan.xmlDenseVouchers, 1, true);
+  const t0 = Date.now();
+  file.push(xmlPrologue());
+  for (let i = 0; i < plan.xmlDenseVouchers; i++) {
+    file.push(factory.xmlVoucher(factory.head(i)));
+    if ((i & 0xffff) === 0xffff) log(`  xml dense: ${(i + 1).toLocaleString('en')} / ${plan.xmlDenseVouchers.toLocaleString('en')} vouchers`);
+  }
+  file.push(xmlEpilogue());
+  const s = factory.stats;
+  const expected = s.vouchers + s.ledgerEntries + s.billAllocations + s.inventoryEntries + s.batchAllocations + EPILOGUE_ROWS;
+  const bytes = file.finish();
+  writeMeta(dir, { xml_dense: { path: paths.xml_dense, recipe: xmlDenseRecipe(plan, seed), bytes, expected_rows: expected, stats: { ...s } } });
+  log(
+    `  ${paths.xml_dense}: ${s.vouchers.toLocaleString('en')} vouchers (${Math.round(bytes / s.vouchers).toLocaleString('en')} bytes each), ${s.ledgerEntries.toLocaleString('en')} ledger entries, ${s.inventoryEntries.toLocaleString('en')} inventory entries, ${mb(bytes)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+  );
+}
+
+/**
  * The no-op landing: `noopFiles` small files in folders of 100: four in five are day books of one to
  * three vouchers (one in ten of those UTF-16), the others loader CSVs of 5 to 20 rows.
  */
@@ -376,7 +410,7 @@ export async function ensureData(plan: Plan, opts: { dir?: string; seed?: number
     const self = fileURLToPath(import.meta.url);
     const jobs: Array<Promise<void>> = [];
     const csvIds = stale.filter((id) => id.startsWith('csv'));
-    const xmlIds = stale.filter((id) => id.startsWith('xml'));
+    const xmlIds = stale.filter((id) => id === 'xml_utf8' || id === 'xml_utf16');
     const run = (part: string, ids: string[]) =>
       new Promise<void>((resolve, reject) => {
         const child = spawn(process.execPath, [self, '--plan', plan.name, '--part', part, '--ids', ids.join(','), '--dir', dir, '--seed', String(seed)], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -385,6 +419,7 @@ export async function ensureData(plan: Plan, opts: { dir?: string; seed?: number
       });
     if (csvIds.length) jobs.push(run('csv', csvIds));
     if (xmlIds.length) jobs.push(run('xml', xmlIds));
+    if (stale.includes('xml_dense')) jobs.push(run('xml_dense', ['xml_dense']));
     if (stale.includes('noop')) generateNoop(dir, plan, seed, log);
     await Promise.all(jobs);
     const still = staleArtifacts(dir, plan, seed).filter((id) => needed.has(id));
@@ -421,7 +456,9 @@ async function cli(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const ids = (values.ids ?? '').split(',').filter(Boolean) as ArtifactId[];
   if (values.part === 'csv') generateCsv(dir, plan, seed, ids.filter((i): i is 'csv_small' | 'csv' | 'csv_big' => i.startsWith('csv')), log);
-  else if (values.part === 'xml') generateXml(dir, plan, seed, ['xml_utf8', 'xml_utf16'], log);
+  else if (values.part === 'xml') {
+    if (!ids.length || ids.some((i) => i === 'xml_utf8' || i === 'xml_utf16')) generateXml(dir, plan, seed, ['xml_utf8', 'xml_utf16'], log);
+  } else if (values.part === 'xml_dense') generateXmlDense(dir, plan, seed, log);
   else if (values.part === 'noop') generateNoop(dir, plan, seed, log);
   else throw new Error(`unknown part ${values.part}`);
 }

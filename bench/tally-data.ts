@@ -140,10 +140,13 @@ export interface GenStats {
   withQuote: number;
   withComma: number;
   multibyte: number;
+  /** Dense day books: inventory entries and their batch allocations. */
+  inventoryEntries: number;
+  batchAllocations: number;
 }
 
 export function emptyStats(): GenStats {
-  return { vouchers: 0, ledgerEntries: 0, billAllocations: 0, withNewline: 0, withQuote: 0, withComma: 0, multibyte: 0 };
+  return { vouchers: 0, ledgerEntries: 0, billAllocations: 0, withNewline: 0, withQuote: 0, withComma: 0, multibyte: 0, inventoryEntries: 0, batchAllocations: 0 };
 }
 
 /**
@@ -156,10 +159,15 @@ export class VoucherFactory {
   private alter = 1000;
   readonly stats = emptyStats();
 
+  /** Dense mode's own choices (items, quantities): the vouchers stay those of the plain day book. */
+  private readonly extra = new Rng(0xde45e, 11);
+
   constructor(
     private readonly rng: Rng,
     private readonly total: number,
     private readonly firstMasterId = 1,
+    /** Vouchers as dense as real exports: every flag Tally writes, inventory entries, UDFs, empty lists. */
+    private readonly dense = false,
   ) {
     // A fixed party book of ~600 names (a realistic company has hundreds of parties).
     const pr = new Rng(0x5eed, 7);
@@ -298,6 +306,7 @@ export class VoucherFactory {
       `      <CSTFORMRECVTYPE>&#4; Not Applicable</CSTFORMRECVTYPE>\n` +
       `      <VCHGSTCLASS>&#4; Not Applicable</VCHGSTCLASS>\n` +
       VOUCHER_FLAGS +
+      (this.dense ? DENSE_VOUCHER_TAGS : '') +
       `      <ISINVOICE>${t.invoice ? 'Yes' : 'No'}</ISINVOICE>\n` +
       `      <HASCASHFLOW>${cashflow ? 'Yes' : 'No'}</HASCASHFLOW>\n` +
       `      <ISPOSTDATED>${rng.chance(0.01) ? 'Yes' : 'No'}</ISPOSTDATED>\n` +
@@ -307,6 +316,11 @@ export class VoucherFactory {
       `      <VOUCHERKEY>${194914205827072 + h.masterId * 8}</VOUCHERKEY>\n` +
       `      <EWAYBILLDETAILS.LIST>      </EWAYBILLDETAILS.LIST>\n`;
     for (const e of entries) x += e;
+    if (this.dense) {
+      x += this.inventory;
+      this.inventory = '';
+      x += DENSE_VOUCHER_LISTS + `      <UDF:VCHNOTES.LIST DESC="\`VchNotes\`" ISLIST="YES" TYPE="String" INDEX="1001">\n       <UDF:VCHNOTES DESC="\`VchNotes\`">Checked by ${xmlText(h.party || 'accounts')} &#4; desk ${h.index % 7}</UDF:VCHNOTES>\n      </UDF:VCHNOTES.LIST>\n`;
+    }
     x += `      <GST.LIST>      </GST.LIST>\n     </VOUCHER>\n    </TALLYMESSAGE>\n`;
     return x;
   }
@@ -317,7 +331,7 @@ export class VoucherFactory {
     const t = h.type.name;
     const total = h.amount;
     const party = h.party || rng.pick(EXPENSES);
-    const lines: Array<{ ledger: string; amount: number; party: boolean; bill: boolean }> = [];
+    const lines: Array<{ ledger: string; amount: number; party: boolean; bill: boolean; goods?: boolean }> = [];
     const gst = (base: number) => Math.round((base * 9) / 100);
     switch (t) {
       case 'Sales':
@@ -329,12 +343,12 @@ export class VoucherFactory {
         if (inter) {
           const igst = gst(base) * 2;
           lines.push({ ledger: party, amount: -sign * (base + igst), party: true, bill: true });
-          lines.push({ ledger: rng.pick(SALES_LEDGERS), amount: sign * base, party: false, bill: false });
+          lines.push({ ledger: rng.pick(SALES_LEDGERS), amount: sign * base, party: false, bill: false, goods: true });
           lines.push({ ledger: 'Output IGST 18%', amount: sign * igst, party: false, bill: false });
         } else {
           const c = gst(base);
           lines.push({ ledger: party, amount: -sign * (base + 2 * c), party: true, bill: true });
-          lines.push({ ledger: rng.pick(SALES_LEDGERS), amount: sign * base, party: false, bill: false });
+          lines.push({ ledger: rng.pick(SALES_LEDGERS), amount: sign * base, party: false, bill: false, goods: true });
           lines.push({ ledger: 'Output CGST 9%', amount: sign * c, party: false, bill: false });
           lines.push({ ledger: 'Output SGST 9%', amount: sign * c, party: false, bill: false });
         }
@@ -345,7 +359,7 @@ export class VoucherFactory {
         const base = total;
         const sign = t === 'Debit Note' ? -1 : 1;
         const c = gst(base);
-        lines.push({ ledger: rng.pick(PURCHASE_LEDGERS), amount: -sign * base, party: false, bill: false });
+        lines.push({ ledger: rng.pick(PURCHASE_LEDGERS), amount: -sign * base, party: false, bill: false, goods: true });
         if (rng.chance(0.5)) {
           lines.push({ ledger: 'Input CGST 9%', amount: -sign * c, party: false, bill: false });
           lines.push({ ledger: 'Input SGST 9%', amount: -sign * c, party: false, bill: false });
@@ -402,6 +416,12 @@ export class VoucherFactory {
     this.stats.ledgerEntries += lines.length;
     const out: string[] = [];
     for (const l of lines) {
+      if (this.dense && l.goods) {
+        // The goods line of an invoice, as Tally writes it: inventory entries whose accounting
+        // allocations carry its amount (the voucher's ledger lines still balance).
+        this.inventory += this.inventoryEntries(l.ledger, l.amount);
+        continue;
+      }
       const deemedPositive = l.amount < 0 ? 'Yes' : 'No';
       let bills = '';
       if (l.bill && rng.chance(0.3)) {
@@ -424,15 +444,80 @@ export class VoucherFactory {
       }
       out.push(
         `      <ALLLEDGERENTRIES.LIST>\n` +
+          (this.dense ? `       <OLDAUDITENTRYIDS.LIST TYPE="Number">\n        <OLDAUDITENTRYIDS>-1</OLDAUDITENTRYIDS>\n       </OLDAUDITENTRYIDS.LIST>\n` : '') +
           `       <LEDGERNAME>${xmlText(l.ledger)}</LEDGERNAME>\n` +
           (l.party ? `       <GSTCLASS>&#4; Not Applicable</GSTCLASS>\n` : '') +
           `       <ISDEEMEDPOSITIVE>${deemedPositive}</ISDEEMEDPOSITIVE>\n` +
+          (this.dense ? DENSE_LEDGER_FLAGS : '') +
           `       <ISPARTYLEDGER>${l.party ? 'Yes' : 'No'}</ISPARTYLEDGER>\n` +
           `       <AMOUNT>${money(l.amount)}</AMOUNT>\n` +
+          (this.dense ? `       <VATEXPAMOUNT>${money(l.amount)}</VATEXPAMOUNT>\n` + DENSE_LEDGER_LISTS : '') +
           bills +
           `      </ALLLEDGERENTRIES.LIST>\n`,
       );
     }
+    return out;
+  }
+
+  private inventory = '';
+
+  /** One to three inventory entries (each with a batch and an accounting allocation) summing to `amount`. */
+  private inventoryEntries(ledger: string, amount: number): string {
+    const x = this.extra;
+    const n = 1 + x.int(3);
+    let rest = amount;
+    let out = '';
+    for (let k = 0; k < n; k++) {
+      const part = k === n - 1 ? rest : Math.trunc(amount / n);
+      rest -= part;
+      const qty = 1 + x.int(40);
+      const item = `${x.pick(ITEM_NAMES)} ${100 + x.int(900)}`;
+      const rate = money(Math.round(Math.abs(part) / qty));
+      const positive = part < 0 ? 'Yes' : 'No';
+      out +=
+        `      <ALLINVENTORYENTRIES.LIST>\n` +
+        `       <STOCKITEMNAME>${item}</STOCKITEMNAME>\n` +
+        `       <ISDEEMEDPOSITIVE>${positive}</ISDEEMEDPOSITIVE>\n` +
+        DENSE_INVENTORY_FLAGS +
+        `       <RATE>${rate}/Nos</RATE>\n` +
+        `       <AMOUNT>${money(part)}</AMOUNT>\n` +
+        `       <ACTUALQTY> ${qty} Nos</ACTUALQTY>\n` +
+        `       <BILLEDQTY> ${qty} Nos</BILLEDQTY>\n` +
+        `       <BATCHALLOCATIONS.LIST>\n` +
+        `        <GODOWNNAME>Main Location</GODOWNNAME>\n` +
+        `        <BATCHNAME>Primary Batch</BATCHNAME>\n` +
+        `        <INDENTNO>&#4; Not Applicable</INDENTNO>\n` +
+        `        <ORDERNO>&#4; Not Applicable</ORDERNO>\n` +
+        `        <TRACKINGNUMBER>&#4; Not Applicable</TRACKINGNUMBER>\n` +
+        `        <DYNAMICCSTISCLEARED>No</DYNAMICCSTISCLEARED>\n` +
+        `        <AMOUNT>${money(part)}</AMOUNT>\n` +
+        `        <ACTUALQTY> ${qty} Nos</ACTUALQTY>\n` +
+        `        <BILLEDQTY> ${qty} Nos</BILLEDQTY>\n` +
+        `        <ADDITIONALDETAILS.LIST>        </ADDITIONALDETAILS.LIST>\n` +
+        `        <VOUCHERCOMPONENTLIST.LIST>        </VOUCHERCOMPONENTLIST.LIST>\n` +
+        `       </BATCHALLOCATIONS.LIST>\n` +
+        `       <ACCOUNTINGALLOCATIONS.LIST>\n` +
+        `        <OLDAUDITENTRYIDS.LIST TYPE="Number">\n         <OLDAUDITENTRYIDS>-1</OLDAUDITENTRYIDS>\n        </OLDAUDITENTRYIDS.LIST>\n` +
+        `        <LEDGERNAME>${xmlText(ledger)}</LEDGERNAME>\n` +
+        `        <GSTCLASS>&#4; Not Applicable</GSTCLASS>\n` +
+        `        <ISDEEMEDPOSITIVE>${positive}</ISDEEMEDPOSITIVE>\n` +
+        DENSE_LEDGER_FLAGS +
+        `        <ISPARTYLEDGER>No</ISPARTYLEDGER>\n` +
+        `        <AMOUNT>${money(part)}</AMOUNT>\n` +
+        DENSE_LEDGER_LISTS +
+        `       </ACCOUNTINGALLOCATIONS.LIST>\n` +
+        `       <DUTYHEADDETAILS.LIST>       </DUTYHEADDETAILS.LIST>\n` +
+        `       <SUPPLEMENTARYDUTYHEADDETAILS.LIST>       </SUPPLEMENTARYDUTYHEADDETAILS.LIST>\n` +
+        `       <TAXOBJECTALLOCATIONS.LIST>       </TAXOBJECTALLOCATIONS.LIST>\n` +
+        `       <REFVOUCHERDETAILS.LIST>       </REFVOUCHERDETAILS.LIST>\n` +
+        `       <EXCISEALLOCATIONS.LIST>       </EXCISEALLOCATIONS.LIST>\n` +
+        `       <EXPENSEALLOCATIONS.LIST>       </EXPENSEALLOCATIONS.LIST>\n` +
+        `      </ALLINVENTORYENTRIES.LIST>\n`;
+    }
+    // The goods line became n accounting allocations (ledger entries), n inventory entries and n batches.
+    this.stats.ledgerEntries += n - 1;
+    this.stats.inventoryEntries += n;
+    this.stats.batchAllocations += n;
     return out;
   }
 }
@@ -444,6 +529,72 @@ const VOUCHER_FLAGS = [
 ]
   .map((f) => `      <${f}>No</${f}>\n`)
   .join('');
+
+const ITEM_NAMES = ['Steel Rod', 'Copper Wire', 'PVC Pipe', 'Cement Bag', 'Paint Tin', 'LED Panel', 'Switch Board', 'Cable Tray', 'Bolt Box', 'Valve'];
+
+/** Tags the plain voucher already writes: a dense voucher never writes one twice. */
+const WRITTEN = new Set(['DIFFACTUALQTY', 'ISMSTFROMSYNC', 'ISDELETED', 'ASORIGINAL', 'AUDITED', 'ISOPTIONAL', 'USEFORINTEREST', 'ISREVERSECHARGEAPPLICABLE', 'ISSYSTEM', 'ISCANCELLED', 'ISONHOLD', 'IRNCANCELLED', 'ISVOID', 'VCHSTATUSISDELETED', 'ISINVOICE', 'HASCASHFLOW', 'ISPOSTDATED', 'ISELIGIBLEFORITC', 'ISDEEMEDPOSITIVE', 'ISPARTYLEDGER']);
+
+const flags = (names: string, indent: string, value = 'No') =>
+  [...new Set(names.split(/\s+/).filter((f) => f && !WRITTEN.has(f)))].map((f) => `${indent}<${f}>${value}</${f}>\n`).join('');
+
+const emptyLists = (names: string, indent: string) =>
+  names
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((f) => `${indent}<${f}.LIST>${indent}</${f}.LIST>\n`)
+    .join('');
+
+/** The rest of what Tally writes on every voucher (dense day books): flags, mostly `No`, a few empty values. */
+const DENSE_VOUCHER_TAGS =
+  flags(
+    `ISGSTOVERRIDDEN ISCOSTCENTRE ISEXCISEOVERRIDDEN ISREVERSECHARGE ISSYSTEM ISFETCHEDONLY ISGSTOVERRIDDEN ISCANCELLED ISONHOLD
+     ISSUMMARY ISECOMMERCESUPPLY ISBOENOTAPPLICABLE ISGSTSECSEVENAPPLICABLE IGNOREEINVVALIDATION CMPGSTISOTHTERRITORYASSESSEE
+     PARTYGSTISOTHTERRITORYASSESSEE IRNJSONEXPORTED IRNCANCELLED IGNOREGSTCONFLICTINMIG ISOPBALTRANSACTION IGNOREGSTFORMATVALIDATION
+     ISELIGIBLEFORITC UPDATESUMMARYVALUES ISEWAYBILLAPPLICABLE ISDELETEDRETAINED ISNULL ISEXCISEVOUCHER EXCISETAXOVERRIDE
+     USEFORTAXUNITTRANSFER ISEXER1NOPOVERWRITE ISEXF2NOPOVERWRITE ISEXER3NOPOVERWRITE IGNOREPOSVALIDATION EXCISEOPENING
+     USEFORFINALPRODUCTION ISTDSOVERRIDDEN ISTCSOVERRIDDEN ISTDSTCSCASHVCH INCLUDEADVPYMTVCH ISSUBWORKSCONTRACT ISVATOVERRIDDEN
+     IGNOREORIGVCHDATE ISVATPAIDATCUSTOMS ISDECLAREDTOCUSTOMS VATADVANCEPAYMENT VATADVPAY ISCSTDELCAREDGOODSSALES ISVATRESTAXINV
+     ISSERVICETAXOVERRIDDEN ISISDVOUCHER ISEXCISEOVERRIDDEN ISEXCISESUPPLYVCH GSTNOTEXPORTED IGNOREGSTINVALIDATION ISGSTREFUND
+     OVRDNEWAYBILLAPPLICABILITY ISVATPRINCIPALACCOUNT VCHSTATUSISUNREGISTEREDRCM ISSHIPPINGWITHINSTATE ISOVERSEASTOURISTTRANS
+     ISDESIGNATEDZONEPARTY HASCASHFLOW ISPOSTDATED USETRACKINGNUMBER ISINVOICE MFGJOURNAL HASDISCOUNTS ASPAYSLIP ISCOSTCENTRE
+     ISSTXNONREALIZEDVCH ISEXCISEMANUFACTURERON ISBLANKCHEQUE ISVOID ORDERLINESTATUS VATISAGNSTCANCSALES VATISPURCEXEMPTED
+     ISVATRESTAXINVOICE VATISASSESABLECALCVCH ISVATDUTYPAID ISDELIVERYSAMEASCONSIGNEE ISDISPATCHSAMEASCONSIGNOR ISDELETEDVCHRETAINED
+     CHANGEVCHMODE RESETIRNQRCODE`,
+    '      ',
+  ) +
+  `      <ALTEREDBY>accounts</ALTEREDBY>\n      <ENTEREDBY>accounts</ENTEREDBY>\n      <VOUCHERTYPEORIGNAME>Sales</VOUCHERTYPEORIGNAME>\n` +
+  `      <FBTPAYMENTTYPE>Default</FBTPAYMENTTYPE>\n      <PERSISTEDVIEW>Invoice Voucher View</PERSISTEDVIEW>\n` +
+  `      <VCHENTRYMODE>Item Invoice</VCHENTRYMODE>\n      <EFFECTIVEDATE>20230401</EFFECTIVEDATE>\n      <NUMBERINGSTYLE>Auto Retain</NUMBERINGSTYLE>\n`;
+
+/** Empty lists every voucher carries (dense). */
+const DENSE_VOUCHER_LISTS = emptyLists(
+  `EWAYBILLERRORLIST IRNERRORLIST HARYANAVAT SUPPLEMENTARYDUTYHEADDETAILS INVOICEDELNOTES INVOICEORDERLIST INVOICEINDENTLIST
+   ATTENDANCEENTRIES ORIGINVOICEDETAILS INVOICEEXPORTLIST PAYROLLMODEOFPAYMENT ATTDRECORDS GSTEWAYCONSIGNORADDRESS
+   GSTEWAYCONSIGNEEADDRESS TEMPGSTRATEDETAILS TEMPGSTADVADJUSTED`,
+  '      ',
+);
+
+/** What every ledger line carries (dense). */
+const DENSE_LEDGER_FLAGS = flags(
+  `LEDGERFROMITEM REMOVEZEROENTRIES GSTOVERRIDDEN ISGSTASSESSABLEVALUEOVERRIDDEN STRDISGSTAPPLICABLE STRDGSTISPARTYLEDGER
+   STRDGSTISDUTYLEDGER CONTENTNEGISPOS ISLASTDEEMEDPOSITIVE ISCAPVATTAXALTERED ISCAPVATNOTCLAIMED`,
+  '       ',
+);
+
+const DENSE_LEDGER_LISTS = emptyLists(
+  `SERVICETAXDETAILS BANKALLOCATIONS INTERESTCOLLECTION OLDAUDITENTRIES ACCOUNTAUDITENTRIES AUDITENTRIES INPUTCRALLOCS DUTYHEADDETAILS
+   EXCISEDUTYHEADDETAILS RATEDETAILS SUMMARYALLOCS CENVATDUTYALLOCATIONS STPYMTDETAILS EXCISEPAYMENTALLOCATIONS TAXBILLALLOCATIONS
+   TAXOBJECTALLOCATIONS TDSEXPENSEALLOCATIONS VATSTATUTORYDETAILS COSTTRACKALLOCATIONS REFVOIDEDINVENTORYENTRIES VOUCHERLINES
+   GSTRATEDETAILS`,
+  '       ',
+);
+
+const DENSE_INVENTORY_FLAGS = flags(
+  `ISGSTASSESSABLEVALUEOVERRIDDEN STRDISGSTAPPLICABLE CONTENTNEGISPOS ISLASTDEEMEDPOSITIVE ISAUTONEGATE ISCUSTOMSCLEARANCE
+   ISTRACKCOMPONENT ISTRACKPRODUCTION ISPRIMARYITEM ISSCRAP`,
+  '       ',
+);
 
 /** Number of Yes/No leaves per voucher (constant flags + variable ones; plus 2 per ledger entry). */
 export const VOUCHER_FLAG_COUNT = 14 + 4;
