@@ -340,7 +340,7 @@ describe('S3 sink config', () => {
     const file = join(tmpdir(), 'x', 'c.yaml');
     const sink = { type: 's3', bucket: 'out-bkt', prefix: 'tally/out', region: 'ap-south-1', kms_key_id: 'alias/k' };
     // The resolved config carries the schema's defaults for every field left out.
-    const s3Defaults = { prefix: '', region: 'us-east-1', force_path_style: false, allow_http_for_local_development: false, max_attempts: 5, retry_mode: 'standard', format: 'ndjson', compression: 'zstd', row_group_rows: 65536, decimal_scale: 6 };
+    const s3Defaults = { prefix: '', region: 'us-east-1', force_path_style: false, allow_http_for_local_development: false, max_attempts: 5, retry_mode: 'standard', format: 'ndjson', compression: 'zstd', row_group_rows: 65536, parallel_min_bytes: 16777216, decimal_scale: 6 };
     expect(resolveConfig({ ...base, sink }, file).dead_letter).toEqual({ ...s3Defaults, ...sink, prefix: 'tally/out/_dead_letter/' });
     expect(resolveConfig({ ...base, sink: { type: 's3', bucket: 'out-bkt' } }, file).dead_letter).toEqual({ ...s3Defaults, type: 's3', bucket: 'out-bkt', prefix: '_dead_letter/' });
     expect(resolveConfig({ ...base, sink, dead_letter: { path: 'dl' } }, file).dead_letter).toEqual({ type: 'ndjson', path: join(tmpdir(), 'x', 'dl') });
