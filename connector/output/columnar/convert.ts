@@ -202,8 +202,7 @@ function convertWorkerScript(): string {
 
 function inWorker(script: string, job: SegmentJob): Promise<PartOutput[]> {
   return new Promise((resolve, reject) => {
-    // A small young generation: the thread allocates little that lives, and its heap is memory on top of this one's.
-    const w = new Worker(script, { workerData: job, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    const w = new Worker(script, { workerData: job });
     let done = false;
     w.once('message', (m: { ok: boolean; outs?: PartOutput[]; error?: string; connector?: { code: ErrorCode; hint?: string } }) => {
       done = true;
