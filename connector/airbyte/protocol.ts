@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import { ConnectorError, isConnectorError, errorMessage } from '../errors.js';
@@ -19,6 +20,11 @@ export interface StreamDescriptor {
 export type AirbyteMessage = { type: string; [k: string]: unknown };
 
 export const PROTOCOL_VERSION = '0.3.2';
+
+/** One message as one line on `out`, waiting for the reader when the pipe is full. */
+export async function writeMessage(out: NodeJS.WritableStream, msg: AirbyteMessage): Promise<void> {
+  if (!out.write(JSON.stringify(msg) + '\n')) await once(out, 'drain');
+}
 
 export function logMessage(level: 'FATAL' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE', message: string): AirbyteMessage {
   return { type: 'LOG', log: { level, message } };

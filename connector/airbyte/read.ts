@@ -5,7 +5,7 @@ import { ConnectorError } from '../errors.js';
 import type { FileEntry, StreamState } from '../../state/state-registry.js';
 import type { RunSummary } from '../run/run.js';
 import { META_PREFIX } from './catalog.js';
-import { errorTrace, logMessage, stateEntry, statusTrace, type AirbyteMessage, type ConfiguredStream, type FailureType, type SharedState, type StreamDescriptor } from './protocol.js';
+import { errorTrace, logMessage, stateEntry, statusTrace, type AirbyteMessage, type ConfiguredStream, type FailureType, type SharedState, type StreamDescriptor, writeMessage } from './protocol.js';
 
 /**
  * `airbyte read` is `read` spoken in the Airbyte protocol: the same ingestion (nothing written to
@@ -91,7 +91,7 @@ export class AirbyteTranslator extends Writable {
   }
 
   async send(msg: AirbyteMessage): Promise<void> {
-    if (!this.out.write(JSON.stringify(msg) + '\n')) await once(this.out, 'drain');
+    await writeMessage(this.out, msg);
   }
 
   override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {

@@ -5,7 +5,7 @@ import { EXIT_CODES, ConnectorError, exitCodeFor, isConnectorError } from '../er
 import { executeRun } from '../run/run.js';
 import { discover } from '../airbyte/catalog.js';
 import { AirbyteTranslator, planAirbyteRead } from '../airbyte/read.js';
-import { PROTOCOL_VERSION, errorTraceFor, loadAirbyteState, loadConfiguredCatalog, statusTrace, type AirbyteMessage } from '../airbyte/protocol.js';
+import { PROTOCOL_VERSION, errorTraceFor, loadAirbyteState, loadConfiguredCatalog, statusTrace, writeMessage, type AirbyteMessage } from '../airbyte/protocol.js';
 import { runCheck } from './check.js';
 import { loggerFor, parse, requireConfig, subcommand, withRuntime, type CliIO, type Command } from './_shared.js';
 
@@ -38,8 +38,8 @@ status FAILED when the landing cannot be reached, as the protocol asks.`;
 
 const SUBS = ['spec', 'check', 'discover', 'read'] as const;
 
-async function emit(io: CliIO, msg: AirbyteMessage): Promise<void> {
-  if (!io.stdout.write(JSON.stringify(msg) + '\n')) await once(io.stdout, 'drain');
+function emit(io: CliIO, msg: AirbyteMessage): Promise<void> {
+  return writeMessage(io.stdout, msg);
 }
 
 function spec(): AirbyteMessage {
