@@ -15,7 +15,7 @@ const TYPE_OF_BIT = new Map<number, LogicalType>();
 for (const [t, b] of Object.entries(BIT)) TYPE_OF_BIT.set(b, t as LogicalType);
 const MAX_DEPTH = 5;
 
-interface Acc {
+export interface Acc {
   bits: number;
   scale: number;
   present: number;
@@ -139,19 +139,11 @@ export class ShapeCollector implements RowSink {
     return out;
   }
 
-  shapes(): Map<string, Shape> {
-    return shapesOf(this.data());
-  }
-
-  /** Per entity and field path: the first values of each type seen there (plain data, for the drift gate). */
-  samples(): Map<string, Record<string, FieldSample[]>> {
-    return samplesOf(this.data());
-  }
-
   /**
    * What was inferred, as plain data: per entity its rows and each field's accumulator, in the
-   * order fields were first seen. Shapes and samples are functions of it, and the inference of two
-   * parts of one file merges into that of the whole (mergeInference).
+   * order fields were first seen. The shapes (shapesOf) and the samples for drift alerts
+   * (samplesOf) are functions of it, and the inference of two parts of one file merges into that
+   * of the whole (mergeInference).
    */
   data(): FileInference {
     const out: FileInference = {};
@@ -161,16 +153,19 @@ export class ShapeCollector implements RowSink {
 }
 
 /** One field's accumulator (plain data). */
-export interface FieldAcc {
+export interface FieldAcc extends Acc {
   path: string;
   /** A declared column (a CSV header): always required. */
   declared: boolean;
-  bits: number;
-  scale: number;
-  present: number;
-  json: number;
-  full: number;
-  samples: FieldSample[] | undefined;
+}
+
+/** Keep sample `s` (of logical type `bit`) in `a`; the type is full once it has its samples. */
+function addSample(a: Acc, s: FieldSample, bit: number): void {
+  const list = (a.samples ??= []);
+  list.push(s);
+  let n = 0;
+  for (const t of list) if (t.type === s.type) n++;
+  if (n >= SAMPLES_PER_TYPE) a.full |= bit;
 }
 
 export interface EntityInference {
@@ -244,10 +239,7 @@ export function mergeInference(a: FileInference, b: FileInference): FileInferenc
       if (g.samples) {
         for (const s of g.samples) {
           const bit = BIT[s.type];
-          if (f.full & bit) continue;
-          const list = (f.samples ??= []);
-          list.push(s);
-          if (list.filter((t) => t.type === s.type).length >= SAMPLES_PER_TYPE) f.full |= bit;
+          if ((f.full & bit) === 0) addSample(f, s, bit);
         }
       }
     }
@@ -372,11 +364,7 @@ class EntityShapeBuilder {
   /** Keeps a value of logical type `bit` seen in the current row, until that type has its samples. */
   take(a: Acc, bit: number, text: string): void {
     const type = TYPE_OF_BIT.get(bit)!;
-    const list = (a.samples ??= []);
-    list.push({ value: text.length > SAMPLE_MAX_CHARS ? text.slice(0, SAMPLE_MAX_CHARS - 1) + '…' : text, type, line: this.line, row: this.ordinal });
-    let n = 0;
-    for (const s of list) if (s.type === type) n++;
-    if (n >= SAMPLES_PER_TYPE) a.full |= bit;
+    addSample(a, { value: text.length > SAMPLE_MAX_CHARS ? text.slice(0, SAMPLE_MAX_CHARS - 1) + '…' : text, type, line: this.line, row: this.ordinal }, bit);
   }
 
   data(): EntityInference {

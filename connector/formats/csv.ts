@@ -21,11 +21,17 @@ export interface CsvOptions {
   maxFields: number;
   /** The entity of the file, from its header (the caller knows the stream's override and the file). */
   entityFor(header: string[]): string;
-  /**
-   * A later part of a file split at a row boundary (run/split-csv.ts): the header row is fed first,
-   * then the rows from `offset` on, which start at `line` with `ordinal` rows before them.
-   */
-  resume?: { offset: number; line: number; ordinal: number };
+  resume?: CsvResume;
+}
+
+/**
+ * A later part of a file split at a row boundary (run/split-csv.ts): the header row is fed first,
+ * then the rows from `offset` on, which start at `line` with `ordinal` rows before them.
+ */
+export interface CsvResume {
+  offset: number;
+  line: number;
+  ordinal: number;
 }
 
 /** Where a reader stopped: the state a part's successor must have started from. */

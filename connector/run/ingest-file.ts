@@ -41,7 +41,7 @@ export interface IngestContext {
   changes?: { config: ChangesConfig; index: ChangeIndex };
   /** Parsing threads (run.workers); absent: this thread parses. */
   pool?: WorkerPool;
-  /** CSV files at least this large are split over the threads (default: split-csv.ts). */
+  /** CSV files at least this large are split over the threads (default: never). */
   splitMinBytes?: number;
 }
 
@@ -186,9 +186,9 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable, spl
     };
     // On a parsing thread, the thread appends to the staged file itself when the sink allows it.
     // A large CSV is cut into parts parsed on several threads (run/split-csv.ts).
-    if (split && output.external && ctx.source.ranges && canSplit({ format, compressed, size: file.size, head, pool: ctx.pool, collectKeys: spec.collectKeys === true, external: true, ...(ctx.splitMinBytes !== undefined ? { minBytes: ctx.splitMinBytes } : {}) })) {
+    if (split && canSplit({ format, compressed, size: file.size, head, pool: ctx.pool, collectKeys: spec.collectKeys === true, external: output.external !== undefined, ranges: ctx.source.ranges === true, minBytes: ctx.splitMinBytes ?? Number.POSITIVE_INFINITY })) {
       const signal = ctx.signal;
-      pipeline = await splitCsvPipeline(ctx.pool!, spec, head, out, await output.external(), file.size, (start) => ctx.source.open(file, { start, ...(signal ? { signal } : {}) }));
+      pipeline = await splitCsvPipeline(ctx.pool!, spec, head, out, await output.external!(), file.size, (start) => ctx.source.open(file, { start, ...(signal ? { signal } : {}) }));
     } else pipeline = ctx.pool ? await ctx.pool.pipeline(spec, head, out, output.external ? await output.external() : undefined) : localPipeline(spec, head, out);
     let chunk: Buffer | undefined = first;
     while (chunk) {

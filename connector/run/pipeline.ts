@@ -1,13 +1,13 @@
 import type { Limits } from '../config.js';
 import { fileError } from '../errors.js';
 import { TextDecoderStream8, type EncodingDecision } from '../formats/decode.js';
-import { CsvReader, type CsvEnd } from '../formats/csv.js';
+import { CsvReader, type CsvEnd, type CsvResume } from '../formats/csv.js';
 import { csvEntity } from '../formats/csv-entity.js';
 import type { RowReader } from '../formats/reader.js';
 import { TallyXmlReader } from '../formats/tally-xml.js';
 import { EnvelopeWriter, type EnvelopeContext } from '../output/envelope.js';
 import { RowLogWriter } from '../output/row-log.js';
-import { ShapeCollector, type FileInference } from '../drift/infer.js';
+import { ShapeCollector, samplesOf, shapesOf, type FileInference } from '../drift/infer.js';
 import { Tee, type RejectedRow, type RowSink } from '../rows/row-sink.js';
 import { KeyCollector } from '../changes/capture.js';
 import type { FieldSample, Shape } from '../drift/types.js';
@@ -39,7 +39,7 @@ export interface PipelineSpec {
    * One part of a CSV split at row boundaries (run/split-csv.ts): the end-of-file checks are left to
    * whoever joins the parts. `resume` is set for every part but the first.
    */
-  part?: { resume?: { offset: number; line: number; ordinal: number } };
+  part?: { resume?: CsvResume };
 }
 
 /** What stages a file's rows: the envelope writer or the row log writer, both consumers of the row seam. */
@@ -198,7 +198,8 @@ export class FilePipeline {
       } else noRows = r.objects === 0 ? 'no Tally objects found (not an Import Data envelope, a collection response or a TallyConnector export?)' : `${r.objects} Tally object(s), none of a kind the connector reads`;
       warnings.push(noRows);
     }
-    return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: this.shapes.shapes(), samples: this.shapes.samples(), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings, ...(noRows ? { noRows } : {}), unbalanced: r instanceof TallyXmlReader ? r.unbalanced : 0, ...(r instanceof TallyXmlReader ? { statics: r.statics } : {}), ...(this.keys ? { keys: this.keys } : {}) };
+    const inference = this.shapes.data();
+    return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: shapesOf(inference), samples: samplesOf(inference), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings, ...(noRows ? { noRows } : {}), unbalanced: r instanceof TallyXmlReader ? r.unbalanced : 0, ...(r instanceof TallyXmlReader ? { statics: r.statics } : {}), ...(this.keys ? { keys: this.keys } : {}) };
   }
 
   /** Stop: wait for bytes in flight, deliver nothing more. */

@@ -3,6 +3,7 @@ import { open, rm } from 'node:fs/promises';
 import { mergeInference, samplesOf, shapesOf, type FileInference } from '../drift/infer.js';
 import type { Readable } from 'node:stream';
 import { ConnectorError } from '../errors.js';
+import type { CsvResume } from '../formats/csv.js';
 import type { RejectedRow } from '../rows/row-sink.js';
 import type { ExternalStage } from '../sinks/sink.js';
 import { csvNoRows, type PipelineOutput, type PipelineResult, type PipelineSpec } from './pipeline.js';
@@ -27,8 +28,8 @@ import type { PipelineHandle, WorkerPool } from './worker-pool.js';
  * without one, the label of 8-bit text is decided by its first non-ASCII byte, wherever it is.
  */
 
-/** Files smaller than this are parsed in one part. */
-export const SPLIT_MIN_BYTES = 32 << 20;
+/** A part is at least this large (a file is cut into at most size / this parts, and at least 2). */
+const MIN_PART_BYTES = 16 << 20;
 /** Rejected rows of later parts held until the parts before them are done; past this, one pass. */
 const MAX_HELD_REJECTS = 10_000;
 /** A header row longer than this is not split on. */
@@ -48,15 +49,29 @@ export class SplitMismatch extends Error {
 }
 
 /** Is this file worth splitting, and can it be split safely? */
-export function canSplit(o: { format: string; compressed: boolean; size: number; head: Buffer; pool: WorkerPool | undefined; collectKeys: boolean; external: boolean; minBytes?: number }): boolean {
+export function canSplit(o: {
+  format: string;
+  compressed: boolean;
+  size: number;
+  head: Buffer;
+  pool: WorkerPool | undefined;
+  collectKeys: boolean;
+  /** The sink lets a thread append to its staged output (`external`). */
+  external: boolean;
+  /** The source reads a file from an offset (`Source.ranges`). */
+  ranges: boolean;
+  /** `split_csv_min_bytes` (Infinity: never). */
+  minBytes: number;
+}): boolean {
   return (
     o.format === 'csv' &&
     !o.compressed &&
     !o.collectKeys &&
     o.external &&
+    o.ranges &&
     o.pool !== undefined &&
     o.pool.size >= 2 &&
-    o.size >= (o.minBytes ?? SPLIT_MIN_BYTES) &&
+    o.size >= o.minBytes &&
     o.head.length >= 3 &&
     o.head[0] === UTF8_BOM[0] &&
     o.head[1] === UTF8_BOM[1] &&
@@ -75,7 +90,7 @@ interface Part {
   /** Bytes of the file fed to the part so far. */
   fed: number;
   /** The state the part starts from (parts after the first). */
-  from?: { offset: number; line: number; ordinal: number };
+  from?: CsvResume;
   rejects: Array<RejectedRow & { entity: string }>;
   /** Reading the part's bytes and feeding them (done when its range is fed). */
   pump?: Promise<void>;
@@ -92,7 +107,7 @@ export type OpenRange = (start: number) => Promise<Readable>;
  * (`openRange`) and feeds it to its thread, so the parts run side by side.
  */
 export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, head: Buffer, out: PipelineOutput, stage: ExternalStage, size: number, openRange: OpenRange): Promise<PipelineHandle> {
-  const maxParts = Math.max(2, Math.min(pool.size, Math.floor(size / (SPLIT_MIN_BYTES / 2))));
+  const maxParts = Math.max(2, Math.min(pool.size, Math.floor(size / MIN_PART_BYTES)));
   const parts: Part[] = [];
   let held = 0;
   let failed: Error | undefined;
@@ -168,16 +183,6 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
     const len = b.length;
     for (let i = 0; i < len; i++) {
       const c = b[i]!;
-      if (c > Q) {
-        // Most bytes: text, digits, the delimiter.
-        if (cr) {
-          // A line end of CR alone: the parser counts such lines its own way; do not split.
-          scanning = false;
-          break;
-        }
-        start = false;
-        continue;
-      }
       if (cr) {
         cr = false;
         if (c !== LF) {
@@ -185,6 +190,11 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
           scanning = false;
           break;
         }
+      }
+      if (c > Q) {
+        // Most bytes: text, digits, the delimiter.
+        start = false;
+        continue;
       }
       if (c === LF) {
         n++;

@@ -99,14 +99,13 @@ const M = { tenant: 0, connector: 1, stream: 2, entity: 3, record_id: 4, file_id
  * envelopes, without JSON in between. `skip` names the ordinals withheld by the drift decision.
  */
 export async function convertRowLog(
-  staged: string | string[],
+  logs: string[],
   meta: DecidedMeta,
   o: ColumnarOptions,
   tmpFor: (i: number) => string,
   fsync: boolean,
   skip?: ReadonlySet<number>,
 ): Promise<EntityOutput[]> {
-  const logs = typeof staged === 'string' ? [staged] : staged;
   const threads = Math.min(o.threads ?? availableParallelism(), MAX_THREADS);
   if (o.format === 'parquet' && threads >= 2) {
     // A large log: its rows converted in ranges side by side, the files assembled in order.
@@ -181,12 +180,7 @@ async function convertParts(logs: string[], total: number, n: number, meta: Deci
     });
     return out;
   } catch (err) {
-    if (err instanceof ConnectorError) throw err;
-    throw new ConnectorError('E_SINK', `the ${o.format} output could not be written: ${errorMessage(err)}`, {
-      cause: err,
-      retryable: true,
-      hint: 'nothing of this file was delivered. A decimal beyond DECIMAL(38, s) needs a smaller sink.decimal_scale; anything else is a bug (report it with the row)',
-    });
+    throw writeFailed(o.format, err, '');
   } finally {
     await cleanup();
   }
@@ -249,7 +243,6 @@ async function convertLogs(
   skip: ReadonlySet<number> | undefined,
   seg?: { segment: true; range: { from: number; to: number }; threads: number; compress?: Compressor },
 ): Promise<Array<EntityOutput & { spec?: ColumnSpec[]; segment?: SegmentMeta }>> {
-  const staged = logs;
   // Threads converting side by side share the memory one would use.
   const share = seg?.threads ?? 1;
   const budget = Math.floor(BUDGET_BYTES / share);
@@ -290,7 +283,7 @@ async function convertLogs(
     let cur: Open | undefined;
     let idHead: Buffer | undefined;
     for (const r of readRowLogs(
-      staged,
+      logs,
       (f) => {
         file = f;
         idHead = Buffer.from(`${f.file_id}.`);
@@ -368,19 +361,24 @@ async function convertLogs(
   } catch (err) {
     for (const x of writers.values()) x.w.discard();
     await Promise.all([...writers.values()].map((x) => rm(x.tmp, { force: true })));
-    if (err instanceof ConnectorError) throw err;
-    throw new ConnectorError('E_SINK', `the ${o.format} output could not be written (${entity || 'row'} row ${ordinal || n + 1}): ${errorMessage(err)}`, {
-      cause: err,
-      retryable: true,
-      hint: 'nothing of this file was delivered. A decimal beyond DECIMAL(38, s) needs a smaller sink.decimal_scale; anything else is a bug (report it with the row)',
-    });
+    throw writeFailed(o.format, err, ` (${entity || 'row'} row ${ordinal || n + 1})`);
   }
 }
 
+/** A typed output that could not be written (`at`: where, when known), as the run reports it. */
+function writeFailed(format: ColumnarFormat, err: unknown, at: string): ConnectorError {
+  if (err instanceof ConnectorError) return err;
+  return new ConnectorError('E_SINK', `the ${format} output could not be written${at}: ${errorMessage(err)}`, {
+    cause: err,
+    retryable: true,
+    hint: 'nothing of this file was delivered. A decimal beyond DECIMAL(38, s) needs a smaller sink.decimal_scale; anything else is a bug (report it with the row)',
+  });
+}
+
 /** The rows of a row log staged in parts (run/split-csv.ts), in order. */
-function* readRowLogs(staged: string | string[], onFile: (f: LogFile) => void, range?: { from: number; to: number }): Generator<LogRow> {
+function* readRowLogs(logs: string[], onFile: (f: LogFile) => void, range?: { from: number; to: number }): Generator<LogRow> {
   let base = 0;
-  for (const f of typeof staged === 'string' ? [staged] : staged) {
+  for (const f of logs) {
     if (!range) {
       yield* readRowLog(f, onFile);
       continue;
@@ -404,9 +402,9 @@ export interface DivertedLogRow {
 }
 
 /** Rows of a row log that the drift decision withholds (checked against their registered version). */
-export function divertRowLog(staged: string | string[], checks: Record<string, (record: unknown) => string | undefined>): DivertedLogRow[] {
+export function divertRowLog(logs: string[], checks: Record<string, (record: unknown) => string | undefined>): DivertedLogRow[] {
   const out: DivertedLogRow[] = [];
-  for (const r of readRowLogs(staged, () => {})) {
+  for (const r of readRowLogs(logs, () => {})) {
     const check = checks[r.entity];
     if (!check) continue;
     const rec = rowRecord(r);
