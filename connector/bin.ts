@@ -20,7 +20,9 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     signals++;
     if (signals > 1) process.exit(130);
-    process.stderr.write(`tally-connector: ${sig} received; stopping after the files in flight are aborted (send again to exit at once)\n`);
+    // Only the commands that read files have files in flight; the others (the console) just stop.
+    const reading = ['run', 'read', 'airbyte'].includes(process.argv[2] ?? '');
+    process.stderr.write(reading ? `tally-connector: ${sig} received; stopping after the files in flight are aborted (send again to exit at once)\n` : `tally-connector: ${sig} received; stopping\n`);
     controller.abort();
   });
 }

@@ -18,7 +18,10 @@ export const EXIT_CODES = {
   SOURCE_UNAVAILABLE: 5,
   /** The state registry could not be read or written; no checkpoint was committed after the failure. */
   STATE_UNAVAILABLE: 6,
-  /** Another run holds the lease of some streams: they were skipped (see streams_busy); run again later. */
+  /**
+   * Another run holds the lease of some streams: they were skipped (see streams_busy), or the lease
+   * was lost to it during the run and their remaining files left to it (streams_lost); run again later.
+   */
   STREAMS_BUSY: 7,
 } as const;
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, cli, listFiles, rmrf, tempDir } from './helpers/index.js';
@@ -15,7 +15,7 @@ const BIN = join(ROOT, 'bin', 'tally-connector.mjs');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(rmrf));
 
-function landing(files: number, rows = 3): { dir: string; cfg: string } {
+function landing(files: number, rows = 3, run = 'run: { lease_ttl_seconds: 5 }'): { dir: string; cfg: string } {
   const dir = tempDir('tc-lease-');
   dirs.push(dir);
   for (let f = 0; f < files; f++) {
@@ -35,7 +35,7 @@ streams:
   - { id: csv, pattern: "**/*.csv" }
 state: { type: local, path: ./state }
 sink: { type: ndjson, path: ./out }
-run: { lease_ttl_seconds: 5 }
+${run}
 `,
   );
   return { dir, cfg };
@@ -125,6 +125,45 @@ describe('leases: runs that overlap', () => {
     const next = await runChild(cfg);
     expect(next.code).toBe(0);
     expect(next.summary.files_processed + next.summary.files_skipped).toBe(400);
+  }, 300_000);
+
+  it('a run that loses its lease while it works (another run took it over) delivers nothing more of that stream: the rest is left to the new holder, exit 7', async () => {
+    // Renewed every 1.7 s (a third of the least TTL); one file at a time, so the run (about 6 s here)
+    // is still working at its first renewal.
+    const { dir, cfg } = landing(1500, 3, 'run: { lease_ttl_seconds: 5 }\nconcurrency: 1\nworkers: 1');
+    const leaseFile = join(dir, 'state', 't1', 'lease', '_leases', 'csv.json');
+    let finished = false;
+    const running = runChild(cfg).finally(() => (finished = true));
+    while (!existsSync(leaseFile) && !finished) await new Promise((r) => setTimeout(r, 10));
+    expect(existsSync(leaseFile)).toBe(true);
+    // Another run takes the lease over (as if this one had stalled past its TTL): written whole.
+    const now = Date.now();
+    const other = { lease_version: 1, name: 'csv', holder: { run_id: 'r-other', pid: 1, host: 'another-host' }, acquired_at: new Date(now).toISOString(), renewed_at: new Date(now).toISOString(), expires_at: new Date(now + 600_000).toISOString() };
+    writeFileSync(leaseFile + '.tmp', JSON.stringify(other));
+    renameSync(leaseFile + '.tmp', leaseFile);
+    const r = await running;
+    expect(r.code).toBe(7);
+    expect(r.summary.status).toBe('streams_busy');
+    expect(r.summary.streams_lost).toEqual([expect.objectContaining({ stream_id: 'csv', lease: 'csv' })]);
+    const { files_processed: processed, files_pending: pending } = r.summary;
+    expect(processed + pending).toBe(1500);
+    expect(pending).toBeGreaterThan(0);
+    expect(r.summary.files.some((f: { status: string; reason?: string }) => f.status === 'pending' && /lease of stream csv was lost/.test(f.reason ?? ''))).toBe(true);
+    // Checkpoints only for what was delivered; the new holder's lease is untouched.
+    const entries = listFiles(join(dir, 'state')).filter((f) => /[\\/]files[\\/][^\\/]+\.json$/.test(f)).map((f) => JSON.parse(readFileSync(f, 'utf8')));
+    expect(entries.filter((e) => e.status === 'committed')).toHaveLength(processed);
+    expect(entries.filter((e) => e.status !== 'committed')).toHaveLength(0);
+    expect(JSON.parse(readFileSync(leaseFile, 'utf8')).holder.run_id).toBe('r-other');
+    // The holder finishes and lets go: the next run delivers exactly what was left, nothing twice.
+    rmSync(leaseFile);
+    const next = await runChild(cfg);
+    expect(next.code).toBe(0);
+    expect(next.summary.files_processed).toBe(pending);
+    expect(next.summary.files_skipped).toBe(processed);
+    const outs = listFiles(join(dir, 'out')).filter((f) => f.endsWith('.ndjson') && !f.includes('_dead_letter'));
+    expect(outs).toHaveLength(1500);
+    const ids = outs.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).record_id as string));
+    expect(new Set(ids).size).toBe(1500 * 3);
   }, 300_000);
 
   it('--shard workers take per-shard leases: workers of different shards both work', async () => {

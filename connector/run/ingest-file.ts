@@ -8,8 +8,8 @@ import type { Logger } from '../log.js';
 import { lineRewrite, type LineDecision } from '../output/envelope.js';
 import { DeadLetters, type DeadLetterRecord } from '../output/dead-letter.js';
 import type { FieldSample, Shape } from '../drift/types.js';
-import type { PipelineOutput, PipelineResult, PipelineSpec } from './pipeline.js';
-import { localPipeline, type PipelineHandle, type WorkerPool } from './worker-pool.js';
+import { FilePipeline, type PipelineOutput, type PipelineResult, type PipelineSpec } from './pipeline.js';
+import type { PipelineHandle, WorkerPool } from './worker-pool.js';
 import type { Sink } from '../sinks/sink.js';
 import { SplitMismatch, canSplit, splitCsvPipeline } from './split-csv.js';
 import type { RemoteFile, Source } from '../sources/source.js';
@@ -189,7 +189,7 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable, spl
     if (split && canSplit({ format, compressed, size: file.size, head, pool: ctx.pool, collectKeys: spec.collectKeys === true, external: output.external !== undefined, ranges: ctx.source.ranges === true, minBytes: ctx.splitMinBytes ?? Number.POSITIVE_INFINITY })) {
       const signal = ctx.signal;
       pipeline = await splitCsvPipeline(ctx.pool!, spec, head, out, await output.external!(), file.size, (start) => ctx.source.open(file, { start, ...(signal ? { signal } : {}) }));
-    } else pipeline = ctx.pool ? await ctx.pool.pipeline(spec, head, out, output.external ? await output.external() : undefined) : localPipeline(spec, head, out);
+    } else pipeline = ctx.pool ? await ctx.pool.pipeline(spec, head, out, output.external ? await output.external() : undefined) : new FilePipeline(spec, head, out);
     let chunk: Buffer | undefined = first;
     while (chunk) {
       await pipeline.feed(chunk);

@@ -66,6 +66,11 @@ export interface RunSummary {
   started_at: string;
   /** Streams skipped because another run holds their lease (run mode). */
   streams_busy?: Array<{ stream_id: string; lease: string; holder_run_id: string; expires_at: string }>;
+  /**
+   * Streams whose lease this run lost while it worked (it could not renew in time and another run
+   * took the stream over): their files not yet delivered were left pending for that run.
+   */
+  streams_lost?: Array<{ stream_id: string; lease: string; lost_at: string }>;
   streams: Record<string, { files_processed: number; rows_emitted: number; rows_rejected: number; files_failed: number; vouchers_unbalanced: number; changes?: Record<string, ChangeCounts> }>;
   /** Per-file outcomes that need attention (failed, refused, quarantined, pending), at most 200. */
   files: FileReport[];
@@ -172,6 +177,8 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
   let items: PlanItem[];
   // Leases first, before planning: a stream another run is working on is skipped (its plan would be stale).
   const held: Lease[] = [];
+  /** Streams whose lease was lost during the run: nothing more of theirs is delivered. */
+  const lost = new Set<string>();
   let streams = config.streams;
   let renewTimer: NodeJS.Timeout | undefined;
   const releaseAll = async () => {
@@ -189,6 +196,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       const leases = new Leases(rt.state.store, config.tenant_id, config.connector_id, rt.runId, config.run.lease_ttl_seconds * 1000);
       const shard = opts.selection?.shard ? { index: opts.selection.shard.index, count: opts.selection.shard.of } : undefined;
       const busy = new Set<string>();
+      const streamOf = new Map<string, string>();
       for (const st of config.streams) {
         const name = leaseName(st.id, shard);
         let got;
@@ -203,6 +211,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
           log.warn({ event: 'stream_busy', stream_id: st.id, lease: name, holder: got.busy.holder.run_id, expires_at: got.busy.expires_at }, `stream ${st.id} is being worked on by run ${got.busy.holder.run_id}: skipped`);
         } else {
           held.push(got.lease);
+          streamOf.set(got.lease.name, st.id);
           if (got.tookOver) log.warn({ event: 'lease_taken_over', stream_id: st.id, lease: name, previous_holder: got.tookOver.holder.run_id, expired_at: got.tookOver.expires_at }, `the lease of stream ${st.id} had expired (run ${got.tookOver.holder.run_id} stopped renewing it): taken over`);
         }
       }
@@ -210,8 +219,16 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       if (held.length) {
         renewTimer = setInterval(() => {
           for (const l of held) {
+            if (lost.has(streamOf.get(l.name)!)) continue;
             l.renew().then(
-              (ok) => ok || log.error({ event: 'lease_lost', lease: l.name }, `the lease ${l.name} was lost (this run did not renew it in time and another run took it over)`),
+              (ok) => {
+                if (ok) return;
+                const sid = streamOf.get(l.name)!;
+                if (lost.has(sid)) return;
+                lost.add(sid);
+                (summary.streams_lost ??= []).push({ stream_id: sid, lease: l.name, lost_at: new Date().toISOString() });
+                log.error({ event: 'lease_lost', stream_id: sid, lease: l.name }, `the lease ${l.name} was lost (this run did not renew it in time and another run took it over): the stream's files not yet delivered are left to that run`);
+              },
               (e) => log.warn({ event: 'lease_renew_failed', lease: l.name, err: errorMessage(e) }, 'a lease could not be renewed; retrying'),
             );
           }
@@ -332,10 +349,21 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     if (config.run.fail_fast) queue.clear();
   };
 
+  /** A file of a stream whose lease was lost: left pending (no state written) for the run that holds it. */
+  const leftToHolder = (item: PlanItem, fileId: string): boolean => {
+    if (!lost.has(item.stream_id)) return false;
+    summary.files_pending++;
+    const reason = `the lease of stream ${item.stream_id} was lost to another run during this run: left to that run`;
+    report({ stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), status: 'pending', reason });
+    log.warn({ event: 'file_left_to_holder', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file) }, reason);
+    return true;
+  };
+
   const processItem = async (item: PlanItem) => {
     const fileId = idOf(item.file);
     const stream = item.stream as ResolvedStream;
     if (abortAll.signal.aborted) return;
+    if (leftToHolder(item, fileId)) return;
     await memory.admit();
     try {
       await ingestAndDeliver(item, fileId, stream);
@@ -426,6 +454,12 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       return;
     }
 
+    // The lease may have been lost while the file was read: its new holder delivers it instead.
+    if (lost.has(item.stream_id)) {
+      await prepared.abort();
+      leftToHolder(item, fileId);
+      return;
+    }
     // The intent first: a run that stops between delivery and checkpoint leaves `delivering`, and
     // the next run delivers under the same name (overwriting) instead of a second copy.
     const outputDate = item.prev?.status === 'delivering' && item.prev.output_date ? item.prev.output_date : runDate;
@@ -632,7 +666,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
   } else if (summary.files_failed > 0 || summary.files_refused > 0) {
     summary.status = 'partial';
     summary.exit_code = EXIT_CODES.PARTIAL;
-  } else if (summary.streams_busy?.length) {
+  } else if (summary.streams_busy?.length || summary.streams_lost?.length) {
     summary.status = 'streams_busy';
     summary.exit_code = EXIT_CODES.STREAMS_BUSY;
   }

@@ -6,7 +6,7 @@ import { ConnectorError, type ErrorCode, type Position } from '../errors.js';
 import { KeyCollector, type KeyCollectorData } from '../changes/capture.js';
 import { projectRoot } from '../schemas.js';
 import type { ExternalStage } from '../sinks/sink.js';
-import { FilePipeline, type PipelineOutput, type PipelineResult, type PipelineSpec } from './pipeline.js';
+import type { PipelineOutput, PipelineResult, PipelineSpec } from './pipeline.js';
 
 /**
  * Files parsed on every core: a pool of worker threads, each running one file's pipeline
@@ -210,9 +210,4 @@ export class WorkerPool {
     this.all.clear();
     this.idle.length = 0;
   }
-}
-
-/** A pipeline on this thread (no pool, or one file at a time). */
-export function localPipeline(spec: PipelineSpec, head: Buffer, out: PipelineOutput): PipelineHandle {
-  return new FilePipeline(spec, head, out);
 }
