@@ -2,6 +2,9 @@ import type { Shape } from '../../state/types.js';
 import { FNV_OFFSET, FNV_PRIME } from '../hashing.js';
 import { VClass } from '../formats/classify.js';
 import type { Cells, FieldKey, RowNote, RowSink } from '../rows/row-sink.js';
+import { DoubleBuffer, type ByteSink } from './byte-buffer.js';
+
+export type { ByteSink } from './byte-buffer.js';
 
 const ENVELOPE_VERSION = 1;
 
@@ -20,11 +23,7 @@ export interface EnvelopeContext {
   wrap?: { open: string; close: string };
 }
 
-/** Where the writer's bytes go; it awaits so that a slow sink slows the parser (backpressure). */
-export type ByteSink = (chunk: Buffer) => Promise<void>;
-
 const HEX = Buffer.from('0123456789abcdef');
-const FLUSH_AT = 4 << 20;
 
 /**
  * The NDJSON envelope writer, a consumer of the row seam: it builds envelope lines straight into a
@@ -38,18 +37,12 @@ const FLUSH_AT = 4 << 20;
  * This module owns the line format: it alone writes lines, and it alone rewrites them
  * (`finalizeLines`) when the drift gate's decision stamps another version or withholds rows.
  */
-export class EnvelopeWriter implements RowSink {
-  /** Starts small (most files are small) and grows to about FLUSH_AT for big ones. */
-  buf: Buffer = Buffer.allocUnsafe(64 * 1024);
-  pos = 0;
+export class EnvelopeWriter extends DoubleBuffer implements RowSink {
   rows = 0;
-  bytesOut = 0;
   private readonly prefixes = new Map<string, Buffer>();
   private emittedAt = '';
   private lastTick = 0;
   private readonly idHead: Buffer;
-  private spare: Buffer | undefined;
-  private pending: Promise<void> | undefined;
   private readonly mid: Buffer;
   private readonly close: Buffer;
   /** Entities written, with the schema version their envelopes carry. */
@@ -62,9 +55,10 @@ export class EnvelopeWriter implements RowSink {
 
   constructor(
     readonly ctx: EnvelopeContext,
-    private readonly sink: ByteSink,
+    sink: ByteSink,
     private readonly schemaVersion: (entity: string) => number,
   ) {
+    super(sink);
     this.idHead = Buffer.from(`,"record_id":"${ctx.file_id}.`);
     this.mid = Buffer.from('","record":');
     this.close = Buffer.from('}' + (ctx.wrap?.close ?? '') + '\n');
@@ -100,13 +94,6 @@ export class EnvelopeWriter implements RowSink {
       this.prefixes.set(entity, p);
     }
     return p;
-  }
-
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const nb = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n + 64 * 1024));
-    nb.set(this.buf.subarray(0, this.pos), 0);
-    this.buf = nb;
   }
 
   /** Everything of an envelope up to `"record":`; returns where the 8 hex digits of the content hash go. */
@@ -269,37 +256,6 @@ export class EnvelopeWriter implements RowSink {
     this.buf.set(this.close, this.pos);
     this.pos += this.close.length;
     this.rows++;
-  }
-
-  /** True when enough bytes are buffered that the caller should await `flush()`. */
-  get full(): boolean {
-    return this.pos >= FLUSH_AT;
-  }
-
-  /**
-   * Hand the buffered bytes to the sink. Double-buffered: the sink writes one buffer while the
-   * parser fills the other, so parsing and I/O overlap; a flush waits for the previous write only.
-   */
-  async flush(): Promise<void> {
-    if (this.pending) await this.pending;
-    this.pending = undefined;
-    if (this.pos === 0) return;
-    const out = this.buf.subarray(0, this.pos);
-    this.bytesOut += this.pos;
-    const spare = this.spare;
-    this.spare = this.buf;
-    this.buf = spare && spare.length >= this.spare.length ? spare : Buffer.allocUnsafe(this.spare.length);
-    this.pos = 0;
-    const p = this.sink(out);
-    p.catch(() => {}); // observed by the next flush/drain; never an unhandled rejection
-    this.pending = p;
-  }
-
-  /** Flush and wait until every byte has reached the sink. */
-  async drain(): Promise<void> {
-    await this.flush();
-    if (this.pending) await this.pending;
-    this.pending = undefined;
   }
 }
 

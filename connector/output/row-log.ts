@@ -2,7 +2,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { FNV_OFFSET, FNV_PRIME } from '../hashing.js';
 import { VClass } from '../formats/classify.js';
 import type { Cells, FieldKey, RowNote, RowSink } from '../rows/row-sink.js';
-import type { ByteSink, EnvelopeContext } from './envelope.js';
+import type { EnvelopeContext } from './envelope.js';
+import { DoubleBuffer, type ByteSink } from './byte-buffer.js';
 
 /**
  * The row log: how typed sinks (Parquet, Arrow) stage a file's rows while it is read, in place of
@@ -33,16 +34,10 @@ const K_COLUMNS = 2;
 const K_CELLS = 3;
 const K_RECORD = 4;
 
-const FLUSH_AT = 4 << 20;
-
-export class RowLogWriter implements RowSink {
-  buf: Buffer = Buffer.allocUnsafe(64 * 1024);
-  pos = 0;
+export class RowLogWriter extends DoubleBuffer implements RowSink {
   rows = 0;
   /** Not used by typed sinks (their versions come with the decision); kept for the pipeline's result. */
   readonly stamped = new Map<string, number>();
-  private spare: Buffer | undefined;
-  private pending: Promise<void> | undefined;
   private readonly entityIndex = new Map<string, number>();
   private cellKeys: readonly FieldKey[] | undefined;
   private cellEntity = -1;
@@ -51,8 +46,9 @@ export class RowLogWriter implements RowSink {
 
   constructor(
     readonly ctx: EnvelopeContext,
-    private readonly sink: ByteSink,
+    sink: ByteSink,
   ) {
+    super(sink);
     const head = Buffer.from(JSON.stringify({ tenant_id: ctx.tenant_id, connector_id: ctx.connector_id, stream_id: ctx.stream_id, run_id: ctx.run_id, file_id: ctx.file_id, emitted_at: new Date().toISOString() }));
     this.entry(K_FILE, head.length);
     this.buf.set(head, this.pos);
@@ -61,13 +57,6 @@ export class RowLogWriter implements RowSink {
 
   tick(): void {}
   invalidate(): void {}
-
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const nb = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n + 64 * 1024));
-    nb.set(this.buf.subarray(0, this.pos), 0);
-    this.buf = nb;
-  }
 
   /** Start an entry of `payload` bytes (when known now). */
   private entry(kind: number, payload: number): void {
@@ -238,30 +227,6 @@ export class RowLogWriter implements RowSink {
     b.writeUInt32LE(this.pos - this.rowStart - 4, this.rowStart);
     this.rows++;
     this.whole = false;
-  }
-
-  get full(): boolean {
-    return this.pos >= FLUSH_AT;
-  }
-
-  async flush(): Promise<void> {
-    if (this.pending) await this.pending;
-    this.pending = undefined;
-    if (this.pos === 0) return;
-    const out = this.buf.subarray(0, this.pos);
-    const spare = this.spare;
-    this.spare = this.buf;
-    this.buf = spare && spare.length >= this.spare.length ? spare : Buffer.allocUnsafe(this.spare.length);
-    this.pos = 0;
-    const p = this.sink(out);
-    p.catch(() => {});
-    this.pending = p;
-  }
-
-  async drain(): Promise<void> {
-    await this.flush();
-    if (this.pending) await this.pending;
-    this.pending = undefined;
   }
 }
 
