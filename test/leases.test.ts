@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, cli, listFiles, rmrf, tempDir } from './helpers/index.js';
@@ -41,15 +41,18 @@ ${run}
   return { dir, cfg };
 }
 
-function runChild(cfg: string, killAfterMs?: number): Promise<{ code: number | null; summary: any; killed: boolean }> {
+function runChild(cfg: string, killWhen?: () => boolean): Promise<{ code: number | null; summary: any; killed: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, 'run', '--config', cfg], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, LOG_LEVEL: 'error' } });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     let killed = false;
-    const t = killAfterMs === undefined ? undefined : setTimeout(() => (killed = child.kill('SIGKILL')), killAfterMs);
+    // Killed at the first look that finds the condition true (polled, so a slow start cannot beat it).
+    const t = killWhen === undefined ? undefined : setInterval(() => {
+      if (killWhen()) killed = child.kill('SIGKILL');
+    }, 10);
     child.on('exit', (code) => {
-      if (t) clearTimeout(t);
+      if (t) clearInterval(t);
       const last = out.trim().split('\n').pop();
       let summary: any;
       try {
@@ -62,10 +65,16 @@ function runChild(cfg: string, killAfterMs?: number): Promise<{ code: number | n
   });
 }
 
-/** A run SIGKILLed while it works (later each try, from a fresh state, until a kill lands mid-run). */
+/**
+ * A run SIGKILLed while it works: once it holds the lease and has committed a few files (so it is
+ * mid-run whatever the machine's speed), tried again from a fresh state if it finished first.
+ */
 async function killWhileHolding(dir: string, cfg: string): Promise<boolean> {
-  for (let i = 0; i < 8; i++) {
-    if ((await runChild(cfg, 900 + i * 150)).killed) return true;
+  const leaseFile = join(dir, 'state', 't1', 'lease', '_leases', 'csv.json');
+  const files = join(dir, 'state', 't1', 'lease', 'csv', 'files');
+  const committed = () => (existsSync(files) ? readdirSync(files).length : 0);
+  for (let i = 0; i < 5; i++) {
+    if ((await runChild(cfg, () => existsSync(leaseFile) && committed() >= 3)).killed) return true;
     for (const d of ['state', 'out']) rmrf(join(dir, d));
   }
   return false;
