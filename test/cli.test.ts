@@ -3,6 +3,7 @@ import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, cli, rmrf, tempDir, yamlConfig } from './helpers/index.js';
+import { EXIT_CODES } from '../connector/errors.js';
 
 describe('CLI', () => {
   let dir: string;
@@ -23,6 +24,8 @@ describe('CLI', () => {
     expect(top.code).toBe(0);
     for (const c of ['run', 'read', 'plan', 'check', 'drift', 'state', 'spec']) expect(top.stdout).toContain(c);
     expect(top.stdout).toMatch(/Exit codes:[\s\S]*4 +partial/);
+    // Every exit code the connector can end with is in the table an orchestrator reads.
+    for (const code of [...Object.values(EXIT_CODES), 130]) expect(top.stdout).toMatch(new RegExp(`\\n  ${code} +\\S`));
     for (const c of ['run', 'read', 'plan', 'check', 'spec']) {
       const r = await cli([c, '--help']);
       expect(r.code, c).toBe(0);

@@ -39,6 +39,8 @@ export const EXIT_TABLE = `Exit codes:
   4    partial: some files failed or were refused (the summary lists them); the others were delivered
   5    the landing could not be listed (unreachable, credentials, missing bucket or folder)
   6    the state registry could not be read or written
+  7    some streams were left to another run that holds their lease (streams_busy, streams_lost in
+       the summary); the rest went well: run again later
   130  interrupted (SIGINT/SIGTERM); files in flight were not committed and will be read again`;
 
 const COMMON: ParseArgsConfig['options'] = {

@@ -24,7 +24,8 @@ Options:
                   listing items ({"Key": ...}, as a Step Functions Distributed Map batch passes them;
                   the source prefix is stripped)
   --shard I/N     only the files of shard I (0-based) of N, by a stable hash of the path: run N of
-                  these at once to use more cores on a backfill (each process parses on one core)
+                  these at once to spread a backfill over processes or machines (one process
+                  already parses on every core it has: see workers in the config)
   --help          this text
 
 ${EXIT_TABLE}`;
