@@ -77,7 +77,7 @@ function convert(node: XNode, opts: ConvertOptions = {}): Record<string, unknown
     for (const [k, v] of Object.entries(node.attrs)) {
       if (k.startsWith('xmlns')) continue;
       const key = fieldKey(k);
-      if (node.children) childNames ??= new Set(node.children.map((c) => fieldKey(c.name)));
+      if (node.children) childNames ??= new Set(node.children.map((c) => c.info.key));
       rec[childNames?.has(key) ? '@' + key : key] = cleanTallyText(v);
     }
   }
@@ -121,7 +121,7 @@ function convert(node: XNode, opts: ConvertOptions = {}): Record<string, unknown
  * Whitespace-only lists are left out.
  */
 function addList(rec: Record<string, unknown>, c: XNode): void {
-  const key = fieldKey(c.name);
+  const key = c.info.key;
   const base = c.name.slice(0, -5);
   const kids = c.children;
   if (!kids || kids.length === 0) {
