@@ -6,6 +6,7 @@
  *   node dist/bench/child.js sax      FILE utf8|utf16le sax (strict), counting VOUCHER elements
  *   node dist/bench/child.js saxes    FILE utf8|utf16le saxes, counting VOUCHER elements
  *   node dist/bench/child.js duckdb   FILE OUT          DuckDB, 1 thread: COPY (SELECT * FROM read_csv(FILE)) TO OUT (FORMAT json, or parquet+zstd when OUT ends in .parquet)
+ *   node dist/bench/child.js xml-stage FILE tokenize|records   a stage of the connector's own XML path alone
  *
  * The last stdout line is JSON: { rows, bytes, elapsed_ms, max_rss_bytes, ... }. Strict XML parsers
  * reject Tally's `&#4;` references (U+0004 is not allowed in XML 1.0), so the XML passes run the text
@@ -152,6 +153,46 @@ async function saxes(file: string, encoding: BufferEncoding): Promise<void> {
   finish({ mode: 'saxes', rows: vouchers, vouchers, ledger_entries: ledgerEntries, refs_removed: filter.removed, bytes: statSync(file).size, encoding }, t0);
 }
 
+/**
+ * A stage of the connector's own XML path, alone, on a UTF-8 file decoded in 32 KiB pieces as the
+ * pipeline decodes it: `tokenize` runs the tokenizer with a handler that only counts VOUCHER
+ * elements; `records` runs the Tally reader building every row into a sink that does nothing. With
+ * the whole run (connector_xml_dense) they say where the time goes: tokenizing, building records,
+ * and writing them out.
+ */
+async function xmlStage(file: string, stage: string): Promise<void> {
+  const t0 = process.hrtime.bigint();
+  const { StringDecoder } = await import('node:string_decoder');
+  let feed: (s: string) => void;
+  let done: () => Record<string, unknown>;
+  if (stage === 'tokenize') {
+    const { XmlTokenizer } = await import('../connector/formats/xml-tokenizer.js');
+    let vouchers = 0;
+    const tok = new XmlTokenizer({ open: (name) => void (name === 'VOUCHER' && vouchers++), text: () => {}, close: () => {} }, 1 << 30);
+    feed = (s) => tok.feed(s);
+    done = () => (tok.end(), { rows: vouchers, vouchers });
+  } else if (stage === 'records') {
+    const { TallyXmlReader } = await import('../connector/formats/tally-xml.js');
+    const sink = { beginRow: () => {}, columns: () => {}, cells: () => {}, record: () => {}, endRow: () => {} };
+    const reader = new TallyXmlReader(sink, { max_row_bytes: 1 << 28, max_xml_depth: 100, max_fields: 100_000, max_buffered_master_bytes: 1 << 28 }, 'f');
+    feed = (s) => reader.feedText(s);
+    done = () => (reader.end(), { rows: reader.rows, vouchers: reader.vouchers });
+  } else throw new Error(`xml-stage: unknown stage ${stage} (tokenize or records)`);
+  const dec = new StringDecoder('utf8');
+  let first = true;
+  for await (const c of createReadStream(file, { highWaterMark: READ_CHUNK })) {
+    const b = c as Buffer;
+    for (let i = 0; i < b.length; i += 32 * 1024) {
+      let s = dec.write(b.subarray(i, i + 32 * 1024));
+      if (first && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+      first = false;
+      feed(s);
+    }
+  }
+  feed(dec.end());
+  finish({ mode: `xml-stage-${stage}`, ...done(), bytes: statSync(file).size } as { mode: string; rows: number; bytes: number }, t0);
+}
+
 function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
@@ -187,7 +228,7 @@ async function clean(file: string, out: string): Promise<void> {
 
 async function main(): Promise<void> {
   const [mode, file, arg] = process.argv.slice(2);
-  if (!mode || !file) throw new Error('usage: child.js sha256|csvparse|sax|saxes|duckdb|clean FILE [ARG]');
+  if (!mode || !file) throw new Error('usage: child.js sha256|csvparse|sax|saxes|duckdb|clean|xml-stage FILE [ARG]');
   switch (mode) {
     case 'sha256':
       return sha256(file);
@@ -203,6 +244,8 @@ async function main(): Promise<void> {
     case 'clean':
       if (!arg) throw new Error('clean needs an output path');
       return clean(file, arg);
+    case 'xml-stage':
+      return xmlStage(file, arg ?? '');
     default:
       throw new Error(`unknown mode ${mode}`);
   }

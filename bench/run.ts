@@ -327,6 +327,25 @@ function limitCase(ctx: Ctx, id: string, group: Group, input: ArtifactId): CaseD
   };
 }
 
+/** A stage of the connector's XML path alone (bench/child.ts xml-stage): what it counts is verified. */
+function stageCase(ctx: Ctx, input: 'xml_dense', stage: 'tokenize' | 'records'): CaseDef {
+  return {
+    id: `stage_${stage}_${input}`,
+    label: stage === 'tokenize' ? 'stage: XML tokenizer alone' : 'stage: XML reader building records',
+    group: 'xml',
+    kind: 'limit',
+    input,
+    note: 'stage: the connector\'s own tokenizer with a handler that only counts, or its Tally reader into a sink that does nothing (bench/child.ts xml-stage)',
+    run: (rep) =>
+      runChild(ctx, `stage_${stage}_${input}`, rep, ['xml-stage', inputPath(ctx, input), stage], (r) => {
+        const st = info(ctx, input);
+        if (r['vouchers'] !== st.stats!.vouchers) return [`${stage} counted ${String(r['vouchers'])} vouchers, the generator wrote ${st.stats!.vouchers}`];
+        if (stage === 'records' && r['rows'] !== st.expected_rows) return [`the reader built ${String(r['rows'])} rows, the generator wrote ${st.expected_rows}`];
+        return [];
+      }),
+  };
+}
+
 /** The connector's `run`, end to end, on a fresh landing holding just `input`. */
 function connectorCase(ctx: Ctx, id: string, label: string, group: Group, input: ArtifactId, name: string, extra: Partial<CaseDef> = {}, sink: 'ndjson' | 'parquet' | 'arrow' = 'ndjson'): CaseDef {
   return {
@@ -479,6 +498,7 @@ function buildCases(ctx: Ctx, groups: Set<Group>): CaseDef[] {
   if (has('peers') || has('xml')) cases.push(expatCase(ctx));
   // The dense day book (every flag Tally writes, inventory, UDFs): rows/s that do not come from sparse data.
   if (has('xml') || has('peers')) cases.push(limitCase(ctx, 'limit_xml_dense', 'xml', 'xml_dense'));
+  if (has('xml')) cases.push(stageCase(ctx, 'xml_dense', 'tokenize'), stageCase(ctx, 'xml_dense', 'records'));
   if (has('xml')) cases.push(connectorCase(ctx, 'connector_xml_dense', 'connector run (XML dense → NDJSON)', 'xml', 'xml_dense', 'daybook-dense.xml', { peer: 'expat_xml_dense', limit: 'limit_xml_dense' }));
   if (has('peers') || has('xml')) cases.push(expatCase(ctx, 'xml_dense'));
   if (has('peers')) {

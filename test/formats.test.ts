@@ -210,6 +210,9 @@ describe('Tally XML', () => {
   it('fails a truncated file and mismatched tags with the line', () => {
     expect(() => xml(doc('<TALLYMESSAGE><VOUCHER><GUID>x</GUID>').replace(/<\/REQUESTDATA>.*/, ''))).toThrow(/ends inside <VOUCHER>/);
     expect(() => xml('<ENVELOPE>\n<BODY>\n<X></Y>\n</BODY></ENVELOPE>')).toThrow(/mismatched/);
+    // A '<' as the very last character (of a chunk it only waits for more; of the file it is a cut tag).
+    expect(() => xml('<ENVELOPE><BODY></BODY></ENVELOPE>\n<')).toThrow(/ends inside a tag/);
+    expect(() => xml('<ENVELOPE><BODY></BODY></ENVELOPE>\n<', 1)).toThrow(/ends inside a tag/);
     try {
       xml('<ENVELOPE>\n<BODY>\n<X></Y>\n</BODY></ENVELOPE>');
     } catch (e: any) {
