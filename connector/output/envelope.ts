@@ -4,8 +4,6 @@ import { VClass } from '../formats/classify.js';
 import type { Cells, FieldKey, RowNote, RowSink } from '../rows/row-sink.js';
 import { DoubleBuffer, type ByteSink } from './byte-buffer.js';
 
-export type { ByteSink } from './byte-buffer.js';
-
 const ENVELOPE_VERSION = 1;
 
 /** Per-file facts that every envelope of the file repeats. Serialised once per file (and entity). */
