@@ -1,0 +1,88 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { stageFile } from '../connector/sinks/_staged.js';
+import { rmrf, tempDir } from './helpers/index.js';
+
+/**
+ * The staged file under every local sink: it is synced in the background as it grows (so the sync
+ * before delivery has little left), and a background sync that fails fails the commit, even when
+ * the final sync would report success (Linux reports a writeback error once per handle).
+ */
+const root = tempDir('tc-staged-');
+afterAll(() => rmrf(root));
+
+// The prototype of the promise API's file handles, to count and break its syncs.
+async function handleProto(): Promise<{ datasync(): Promise<void> }> {
+  const fh = await open(join(root, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(fh) as { datasync(): Promise<void> };
+  await fh.close();
+  return proto;
+}
+
+describe('staged files', () => {
+  let restore: (() => void) | undefined;
+  afterEach(() => {
+    restore?.();
+    restore = undefined;
+  });
+
+  async function spyDatasync(fail: boolean): Promise<{ calls: number }> {
+    const proto = await handleProto();
+    const orig = proto.datasync;
+    const seen = { calls: 0 };
+    proto.datasync = function (this: unknown) {
+      seen.calls++;
+      if (fail) return Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      return orig.call(this);
+    };
+    restore = () => void (proto.datasync = orig);
+    return seen;
+  }
+
+  const chunk = (i: number) => Buffer.from(`{"n":${i},"pad":"${'x'.repeat(1000)}"}\n`);
+
+  it('syncs as it grows and delivers every byte written', async () => {
+    const seen = await spyDatasync(false);
+    const dir = join(root, 'ok');
+    const dest = join(root, 'ok.ndjson');
+    const st = await stageFile(dir, async (tmp) => (await rename(tmp, dest), dest), { syncEvery: 64 * 1024 });
+    let want = '';
+    for (let i = 0; i < 400; i++) {
+      const c = chunk(i);
+      want += c.toString();
+      await st.write(c);
+    }
+    // 400 KB written with a sync every 64 KB, one at a time: several syncs before the commit.
+    expect(seen.calls).toBeGreaterThan(1);
+    const r = await st.commit('x');
+    expect(r.bytes).toBe(Buffer.byteLength(want));
+    expect(readFileSync(dest, 'utf8')).toBe(want);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('fails the commit when a background sync failed, and delivers nothing', async () => {
+    const seen = await spyDatasync(true);
+    const dir = join(root, 'eio');
+    const dest = join(root, 'eio.ndjson');
+    let delivered = false;
+    const st = await stageFile(dir, async (tmp) => ((delivered = true), await rename(tmp, dest), dest), { syncEvery: 64 * 1024 });
+    for (let i = 0; i < 200; i++) await st.write(chunk(i));
+    expect(seen.calls).toBeGreaterThan(0);
+    await expect(st.commit('x')).rejects.toThrow(/EIO/);
+    expect(delivered).toBe(false);
+    expect(existsSync(dest)).toBe(false);
+    await st.abort();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('does not sync an output that is uploaded, not renamed', async () => {
+    const seen = await spyDatasync(false);
+    const dir = join(root, 'upload');
+    const st = await stageFile(dir, async () => 's3://bucket/key', { fsync: false, syncEvery: 64 * 1024 });
+    for (let i = 0; i < 200; i++) await st.write(chunk(i));
+    await st.commit('x');
+    expect(seen.calls).toBe(0);
+  });
+});
