@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, HAVE_CORPUS, ROOT, cli, corpusFiles, readOutputs, rmrf, tempDir } from './helpers/index.js';
@@ -86,6 +86,33 @@ describe('workers: files parsed on several threads', () => {
     expect(a.length).toBeGreaterThan(0);
     expect(b).toEqual(a);
     expect(readOutputs(join(dir, 'cout-2')).every((e) => typeof e.op === 'string')).toBe(true);
+  });
+
+  it('files parsed on threads start largest first; on one thread, in the order of the plan (mtime, path)', async () => {
+    const land = join(dir, 'sizes');
+    mkdirSync(land);
+    const rows = (n: number) => 'guid,name,parent\n' + Array.from({ length: n }, (_, i) => `g${i},Ledger ${i},Sundry Debtors`).join('\n') + '\n';
+    // Oldest first in the plan: the small file, then the middle one, then the big one.
+    const files: Array<[string, number]> = [['a_small.csv', 10], ['b_middle.csv', 2000], ['c_big.csv', 20000]];
+    files.forEach(([name, n], i) => {
+      writeFileSync(join(land, name), rows(n));
+      const t = new Date(Date.UTC(2025, 0, 1 + i));
+      utimesSync(join(land, name), t, t);
+    });
+    const started = async (workers: number) => {
+      const r = await cli(['run', '--config', config(dir, land, workers, { concurrency: 2, log_level: 'info', privacy: { clear_names: true }, state: { type: 'local', path: join(dir, `sizes-state-${workers}`) }, sink: { type: 'ndjson', path: join(dir, `sizes-out-${workers}`) } })], { LOG_LEVEL: 'info' });
+      expect(r.code).toBe(0);
+      expect(r.summary.files_processed).toBe(3);
+      expect(r.summary.workers).toBe(workers);
+      return r.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l))
+        .filter((e) => e.event === 'file_started')
+        .map((e) => e.path);
+    };
+    expect(await started(2)).toEqual(['c_big.csv', 'b_middle.csv', 'a_small.csv']);
+    expect(await started(1)).toEqual(['a_small.csv', 'b_middle.csv', 'c_big.csv']);
   });
 
   it('a run with one file to read parses it on the main thread; workers: 1 never starts a thread', async () => {

@@ -145,10 +145,25 @@ export class EnvelopeWriter extends DoubleBuffer implements RowSink {
   /** The key bytes of the columns last declared: rows of one entity repeat them. */
   private cellKeys: readonly FieldKey[] | undefined;
   private cellKeyBytes = 0;
+  /**
+   * Per column, what precedes its value, made once per header: `{` or `,`, the key, and the value's
+   * start (`"` for a string) or the whole value (`null`, `true`, `false`). One copy per cell.
+   */
+  private leadStr: Buffer[] = [];
+  private leadNull: Buffer[] = [];
+  private leadTrue: Buffer[] = [];
+  private leadFalse: Buffer[] = [];
+  private leadKey: Buffer[] = [];
 
   columns(_entity: string, keys: readonly FieldKey[]): void {
     this.cellKeys = keys;
     this.cellKeyBytes = keyBytes(keys);
+    const lead = (i: number, after: string) => Buffer.concat([Buffer.from(i === 0 ? '{' : ','), keys[i]!.json, Buffer.from(after)]);
+    this.leadKey = keys.map((_, i) => lead(i, ''));
+    this.leadStr = keys.map((_, i) => lead(i, '"'));
+    this.leadNull = keys.map((_, i) => lead(i, 'null'));
+    this.leadTrue = keys.map((_, i) => lead(i, 'true'));
+    this.leadFalse = keys.map((_, i) => lead(i, 'false'));
   }
 
   /** A flat row: the record is built field by field from the input's bytes. */
@@ -156,24 +171,23 @@ export class EnvelopeWriter extends DoubleBuffer implements RowSink {
     const { b, n, F, cls, norm, values, keys } = row;
     if (keys !== this.cellKeys) this.columns('', keys);
     const kb = this.cellKeyBytes;
-    // Worst case: every byte escaped as \u00XX (6x), plus keys.
+    // Worst case: every byte escaped as \u00XX (6x), plus keys and their lead-ins.
     const rowBytes = F[(n - 1) * 3 + 1]! - F[0]!;
-    this.ensure(rowBytes * 6 + n * 8 + 64 + kb);
+    this.ensure(rowBytes * 6 + n * 16 + 64 + kb);
     let out = this.buf;
     let o = this.pos;
     let h = FNV_OFFSET;
     for (let i = 0; i < n; i++) {
-      const k = keys[i]!.json;
-      out[o++] = i === 0 ? 0x7b : 0x2c; // { or ,
-      out.set(k, o);
-      o += k.length;
       h = Math.imul(h ^ 0xff, FNV_PRIME);
       const c = cls[i]!;
       if (norm[i] === 1) {
         // A normalised value: its JSON, hashed as written.
+        const k = this.leadKey[i]!;
+        out.set(k, o);
+        o += k.length;
         const json = JSON.stringify(values[i]);
         this.pos = o;
-        this.ensure(json.length * 3 + 16 + (rowBytes - (F[i * 3]! - F[0]!)) * 6 + n * 8 + kb);
+        this.ensure(json.length * 3 + 16 + (rowBytes - (F[i * 3]! - F[0]!)) * 6 + n * 16 + kb);
         out = this.buf;
         const w = out.write(json, o, 'utf8');
         for (let j = o; j < o + w; j++) h = Math.imul(h ^ (out[j] as number), FNV_PRIME);
@@ -183,29 +197,49 @@ export class EnvelopeWriter extends DoubleBuffer implements RowSink {
       const s = F[i * 3]!;
       const e = F[i * 3 + 1]!;
       if (c === VClass.Null) {
-        out[o] = 110; // null
-        out[o + 1] = 117;
-        out[o + 2] = 108;
-        out[o + 3] = 108;
-        o += 4;
+        const k = this.leadNull[i]!;
+        out.set(k, o);
+        o += k.length;
         continue;
       }
       if (c === VClass.Bool) {
         const t = b[s] === 49;
-        const lit = t ? TRUE_BYTES : FALSE_BYTES;
-        out.set(lit, o);
-        o += lit.length;
+        const k = t ? this.leadTrue[i]! : this.leadFalse[i]!;
+        out.set(k, o);
+        o += k.length;
         h = Math.imul(h ^ (t ? 1 : 2), FNV_PRIME);
         continue;
       }
+      const k = this.leadStr[i]!;
+      out.set(k, o);
+      o += k.length;
       const dq = F[i * 3 + 2] === 2;
-      out[o++] = Q;
       if (c !== VClass.Text && !dq) {
         // Integers, decimals and dates in normal form are digits, `.` and `-`: nothing to escape.
         for (let j = s; j < e; j++) {
           const ch = b[j]!;
           h = Math.imul(h ^ ch, FNV_PRIME);
           out[o++] = ch;
+        }
+      } else if (!dq) {
+        // Text: hash it and look for bytes to escape in one pass; most text has none, and is copied whole.
+        let esc = 0;
+        let h2 = h;
+        for (let j = s; j < e; j++) {
+          const ch = b[j]!;
+          h2 = Math.imul(h2 ^ ch, FNV_PRIME);
+          esc |= ESC[ch]!;
+        }
+        h = h2;
+        if (esc === 0) {
+          // A loop: Buffer#copy costs more in its checks than it saves on cells this short (measured).
+          for (let j = s; j < e; j++) out[o++] = b[j]!;
+        } else {
+          for (let j = s; j < e; j++) {
+            const ch = b[j]!;
+            if (ESC[ch] === 0) out[o++] = ch;
+            else o = escapeByte(out, o, ch);
+          }
         }
       } else {
         for (let j = s; j < e; j++) {
@@ -214,7 +248,7 @@ export class EnvelopeWriter extends DoubleBuffer implements RowSink {
           if (ESC[ch] === 0) out[o++] = ch;
           else {
             o = escapeByte(out, o, ch);
-            if (ch === Q && dq) j++; // the second quote of a doubled pair
+            if (ch === Q) j++; // the second quote of a doubled pair
           }
         }
       }

@@ -364,6 +364,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
     const stream = item.stream as ResolvedStream;
     if (abortAll.signal.aborted) return;
     if (leftToHolder(item, fileId)) return;
+    log.info({ event: 'file_started', stream_id: item.stream_id, file_id: fileId, ...pathField(item.file), size: item.file.size }, 'reading');
     await memory.admit();
     try {
       await ingestAndDeliver(item, fileId, stream);
@@ -589,6 +590,7 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
   };
 
   const ordered = new Map<string, Array<{ key: string; work: () => Promise<unknown> }>>();
+  const parallel: Array<{ size: number; work: () => Promise<unknown> }> = [];
   for (const item of items) {
     const fileId = idOf(item.file);
     switch (item.action) {
@@ -621,11 +623,17 @@ export async function executeRun(rt: Runtime, opts: RunOptions): Promise<RunSumm
       case 'process': {
         const work = item.action === 'verify' ? async () => (await verifyItem(item)) && (await processItem(item)) : () => processItem(item);
         if (item.stream?.changes) (ordered.get(item.stream_id) ?? ordered.set(item.stream_id, []).get(item.stream_id)!).push({ key: item.file.key, work });
-        else void queue.add(work).catch(() => {});
+        else parallel.push({ size: item.file.size, work });
         break;
       }
     }
   }
+  // Files parsed side by side on several threads start largest first: the run ends when its last
+  // file does, and a big file started last is a tail one thread reads alone (measured on a backfill
+  // whose two day books came last in the plan). On one thread, the plan's order (mtime, path).
+  // Drift decisions are taken per stream in the order files finish, whatever the order they start.
+  if (pool) parallel.sort((a, b) => b.size - a.size);
+  for (const p of parallel) void queue.add(p.work).catch(() => {});
   // A change stream's files are applied one at a time, in the order of their paths: each compares
   // with the key index the one before it left (other streams go on in parallel).
   const chains: Promise<unknown>[] = [];
