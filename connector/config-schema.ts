@@ -83,7 +83,7 @@ export function buildConfigSchema(): Record<string, unknown> {
         type: 'integer',
         minimum: 0,
         default: 0,
-        description: 'Off (0) by default. A CSV at least this large (UTF-8 with a byte order mark, a local file, not gzip, without change capture) is cut into parts at row boundaries, each parsed on its own thread, the outputs joined in order with the same record ids, lines and dead letters. Measured on 2 cores it gains nothing for NDJSON (the join copies the later parts) and about 5 % for Parquet, for about 120 MB more memory: worth trying with more cores.',
+        description: 'Off (0) by default. A CSV at least this large (UTF-8 with a byte order mark, not gzip, without change capture) is cut at row boundaries as it is read and parsed on every thread, with the same records, record ids, lines and dead letters as one pass. Envelope outputs (NDJSON, stdout, S3): ranges of about 4 MiB handed to free threads and written in order as they come back; typed outputs: one part per thread, from a local file. Measured on 2 cores it gains nothing (the cut scan and the second thread cost what the split saves) for about 190 MB more memory: worth trying with more cores.',
       },
       privacy: {
         type: 'object',

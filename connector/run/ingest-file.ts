@@ -12,7 +12,7 @@ import type { FieldSample, Shape } from '../drift/types.js';
 import { FilePipeline, type PipelineOutput, type PipelineResult, type PipelineSpec } from './pipeline.js';
 import type { PipelineHandle, WorkerPool } from './worker-pool.js';
 import type { Sink } from '../sinks/sink.js';
-import { SplitMismatch, canSplit, splitCsvPipeline } from './split-csv.js';
+import { SplitMismatch, rangeCsvPipeline, splitCsvPipeline, splitKind } from './split-csv.js';
 import type { RemoteFile, Source } from '../sources/source.js';
 import { ARCHIVE_MESSAGE } from '../sources/match.js';
 import { mergeShapes } from '../drift/diff.js';
@@ -187,7 +187,9 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable, spl
     };
     // On a parsing thread, the thread appends to the staged file itself when the sink allows it.
     // A large CSV is cut into parts parsed on several threads (run/split-csv.ts).
-    if (split && canSplit({ format, compressed, size: file.size, head, pool: ctx.pool, collectKeys: spec.collectKeys === true, external: output.external !== undefined, ranges: ctx.source.ranges === true, minBytes: ctx.splitMinBytes ?? Number.POSITIVE_INFINITY })) {
+    const kind = split ? splitKind({ format, compressed, size: file.size, head, pool: ctx.pool, collectKeys: spec.collectKeys === true, external: output.external !== undefined, ranges: ctx.source.ranges === true, minBytes: ctx.splitMinBytes ?? Number.POSITIVE_INFINITY, rowlog: spec.rowFormat === 'rowlog' }) : undefined;
+    if (kind === 'ranges') pipeline = rangeCsvPipeline(ctx.pool!, spec, head, out, file.size, output.external ? await output.external() : undefined);
+    else if (kind === 'parts') {
       const signal = ctx.signal;
       pipeline = await splitCsvPipeline(ctx.pool!, spec, head, out, await output.external!(), file.size, (start) => ctx.source.open(file, { start, ...(signal ? { signal } : {}) }));
     } else pipeline = ctx.pool ? await ctx.pool.pipeline(spec, head, out, output.external ? await output.external() : undefined) : new FilePipeline(spec, head, out);

@@ -52,6 +52,7 @@ type StageWriter = RowSink & {
   readonly full: boolean;
   flush(): Promise<void>;
   drain(): Promise<void>;
+  recycle(): void;
 };
 
 export interface PipelineOutput {
@@ -200,6 +201,11 @@ export class FilePipeline {
     }
     const inference = this.shapes.data();
     return { rows: this.writer.rows, entities: this.shapes.counts(), shapes: shapesOf(inference), samples: samplesOf(inference), stamped: this.writer.stamped, encoding: this.decoder.decision, warnings, ...(noRows ? { noRows } : {}), unbalanced: r instanceof TallyXmlReader ? r.unbalanced : 0, ...(r instanceof TallyXmlReader ? { statics: r.statics } : {}), ...(this.keys ? { keys: this.keys } : {}) };
+  }
+
+  /** After `end`, once its bytes were consumed: the writer's buffers go to the next pipeline on this thread. */
+  recycle(): void {
+    this.writer.recycle();
   }
 
   /** Stop: wait for bytes in flight, deliver nothing more. */

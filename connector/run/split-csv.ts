@@ -1,5 +1,5 @@
-import { closeSync, openSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { closeSync, openSync, statSync } from 'node:fs';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { mergeInference, samplesOf, shapesOf, type FileInference } from '../drift/infer.js';
 import type { Readable } from 'node:stream';
 import { ConnectorError } from '../errors.js';
@@ -7,7 +7,7 @@ import type { CsvResume } from '../formats/csv.js';
 import type { RejectedRow } from '../rows/row-sink.js';
 import type { ExternalStage } from '../sinks/sink.js';
 import { csvNoRows, type PipelineOutput, type PipelineResult, type PipelineSpec } from './pipeline.js';
-import type { PipelineHandle, WorkerPool } from './worker-pool.js';
+import type { PipelineHandle, RangeResult, RangeStage, WorkerPool } from './worker-pool.js';
 
 /**
  * One large CSV parsed on several threads: the file is cut into parts at row boundaries while it
@@ -46,6 +46,16 @@ export class SplitMismatch extends Error {
     super(message);
     this.name = 'SplitMismatch';
   }
+}
+
+/**
+ * How a CSV is split, if it is: in ranges handed to free threads and written in order as they come
+ * back (`rangeCsvPipeline`, envelope output), or in one part per thread, each reading its own
+ * range of the file into a staged file of its own (`splitCsvPipeline`, the typed sinks' row log).
+ */
+export function splitKind(o: Parameters<typeof canSplit>[0] & { rowlog: boolean }): 'ranges' | 'parts' | undefined {
+  if (!o.rowlog) return canSplit({ ...o, external: true, ranges: true }) ? 'ranges' : undefined;
+  return canSplit(o) ? 'parts' : undefined;
 }
 
 /** Is this file worth splitting, and can it be split safely? */
@@ -129,7 +139,7 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
     };
     part.handle = await pool.pipeline({ ...spec, part: from ? { resume: from } : {} }, head, partOut, { path, finish: async (n) => void (part.bytes = n) });
     parts.push(part);
-    part.pump = pump(part, i > 0 ? Buffer.concat(header) : undefined);
+    part.pump = pump(part, i > 0 ? scanner.headerRow() : undefined);
     part.pump.catch(() => {});
     return part;
   };
@@ -153,84 +163,14 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
     }
   };
 
-  // The scan of the file read in order: where the cuts are, and the numbers at each.
-  let seen = 0;
-  let quoted = 0;
-  let lfs = 0;
-  let rows = 0; // non-blank rows, the header included
-  let atRowStart = true;
-  let crPending = false;
-  let scanning = true;
-  const header: Buffer[] = [];
-  let headerBytes = 0;
-  let headerDone = false;
-
-  /** Scan `b` (the next bytes of the file); returns where to cut it (after a line end), or -1. */
+  const scanner = new CutScanner();
+  // The current part ends where what is left of the file, from where it has got to, is shared
+  // evenly between it and the parts still to start (a part that starts later gets less), and
+  // never before what it was already fed.
   const scan = (b: Buffer): number => {
-    let q = quoted;
-    let n = lfs;
-    let r = rows;
-    let start = atRowStart;
-    let cr = crPending;
-    let cut = -1;
-    // The current part ends where what is left of the file, from where it has got to, is shared
-    // evenly between it and the parts still to start (a part that starts later gets less), and
-    // never before what it was already fed.
     const last = parts[parts.length - 1]!;
     const at = last.start + last.fed;
-    const wantAt = Math.max(at + Math.floor((size - at) / (maxParts - parts.length + 1)), at) - seen;
-    let headerEnd = -1;
-    const len = b.length;
-    for (let i = 0; i < len; i++) {
-      const c = b[i]!;
-      if (cr) {
-        cr = false;
-        if (c !== LF) {
-          // A line end of CR alone: the parser counts such lines its own way; do not split.
-          scanning = false;
-          break;
-        }
-      }
-      if (c > Q) {
-        // Most bytes: text, digits, the delimiter.
-        start = false;
-        continue;
-      }
-      if (c === LF) {
-        n++;
-        if (q === 0) {
-          if (!start) {
-            r++;
-            if (r === 1) headerEnd = i + 1;
-          }
-          start = true;
-          if (i + 1 >= wantAt && r >= 2) {
-            cut = i + 1;
-            break;
-          }
-        }
-        continue;
-      }
-      if (c === CR) {
-        if (q === 0) cr = true;
-        continue;
-      }
-      if (c === Q) q ^= 1;
-      start = false;
-    }
-    quoted = q;
-    lfs = n;
-    rows = r;
-    atRowStart = start;
-    crPending = cr;
-    if (!headerDone) {
-      const upTo = headerEnd >= 0 ? headerEnd : cut >= 0 ? cut : b.length;
-      header.push(Buffer.from(b.subarray(0, upTo)));
-      headerBytes += upTo;
-      if (headerEnd >= 0 || r >= 1) headerDone = true;
-      else if (headerBytes > MAX_HEADER_BYTES) scanning = false;
-    }
-    return scanning ? cut : -1;
+    return scanner.scan(b, Math.max(at + Math.floor((size - at) / (maxParts - parts.length + 1)), at) - scanner.seen);
   };
 
   /** Part `i` must have started exactly where part `i - 1` stopped. */
@@ -253,21 +193,21 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
     async feed(chunk: Buffer) {
       if (failed) throw failed;
       let b = chunk;
-      while (scanning && b.length) {
+      while (scanner.scanning && b.length) {
         const cut = scan(b);
         if (cut < 0) break;
-        seen += cut;
+        scanner.seen += cut;
         b = b.subarray(cut);
         if (parts.length >= maxParts || !pool.hasFree()) {
-          scanning = false;
+          scanner.scanning = false;
           break;
         }
         // The current part ends here; the next one starts from the scan's numbers.
-        parts[parts.length - 1]!.limit = seen;
-        await startPart(seen, { offset: seen - UTF8_BOM.length, line: 1 + lfs, ordinal: rows - 1 });
-        if (parts.length >= maxParts) scanning = false;
+        parts[parts.length - 1]!.limit = scanner.seen;
+        await startPart(scanner.seen, scanner.resume());
+        if (parts.length >= maxParts) scanner.scanning = false;
       }
-      seen += b.length;
+      scanner.seen += b.length;
     },
     async end() {
       try {
@@ -293,7 +233,7 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
         }
         if (failed) throw failed;
         const total = parts.reduce((a, p) => a + p.fed, 0);
-        if (total !== seen) throw new ConnectorError('E_READ', `the file changed while it was read (${seen} bytes in order, ${total} in parts)`, { retryable: true });
+        if (total !== scanner.seen) throw new ConnectorError('E_READ', `the file changed while it was read (${scanner.seen} bytes in order, ${total} in parts)`, { retryable: true });
         for (const p of parts.slice(1)) for (const r of p.rejects) out.reject(r);
         if (stage.attach && parts.length > 1) {
           // The sink reads the parts in order (a row log): they are handed over, not copied.
@@ -315,6 +255,287 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
     },
   };
   return handle;
+}
+
+/** A range of a CSV is about this large (less for smaller files, so that every thread gets several). */
+const RANGE_BYTES = 4 << 20;
+const MIN_RANGE_BYTES = 32 << 10;
+/** Bytes the threads write into a staged file between two background syncs of it. */
+const SYNC_EVERY = 32 << 20;
+
+/**
+ * The pipeline of a CSV cut into ranges as it is read: the main thread reads the file once in order
+ * (hashed by the caller), scans it for cuts (CutScanner), and hands each range, with the header row
+ * and the numbers it resumes from, to a free thread; the ranges' envelope bytes and rejected rows
+ * are written in file order as they come back, through the file's one staged output, so nothing is
+ * copied after. At most one range per thread and one more are in flight (memory stays bounded).
+ *
+ * Each range is judged when its turn to be written comes: it must have started exactly where the
+ * one before it stopped. A range that did not, or a range that failed while more of the file
+ * followed it (its cut may be what made it fail), refuses the split (SplitMismatch): the caller
+ * discards what was staged and reads the file again in one pass. The last range failing at a
+ * boundary that holds fails the file, as one pass would.
+ */
+export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead: Buffer, out: PipelineOutput, size: number, stage?: ExternalStage): PipelineHandle {
+  // Chunks fed are handed to the threads (their memory transferred): the head may be the first of them.
+  const head = Buffer.from(fileHead);
+  const target = Math.max(MIN_RANGE_BYTES, Math.min(RANGE_BYTES, Math.ceil(size / (pool.size * 4))));
+  const maxInFlight = pool.size + 1;
+  const scanner = new CutScanner();
+  // The range being read: shared memory the threads copy from, a few slots reused over the file.
+  const slotBytes = target + (2 << 20);
+  const freeSlots: Buffer[] = [];
+  let slots = 0;
+  const slotWaiters: Array<() => void> = [];
+  let cur: Buffer | undefined;
+  let rangeBytes = 0;
+  const release = (slot: Buffer) => {
+    if (slot.length !== slotBytes) return; // a one-off, for a range longer than a slot
+    freeSlots.push(slot);
+    slotWaiters.shift()?.();
+  };
+  const append = async (piece: Buffer) => {
+    if (!cur) {
+      while (!freeSlots.length && slots >= maxInFlight + 1) await new Promise<void>((resolve) => slotWaiters.push(resolve));
+      if (freeSlots.length) cur = freeSlots.pop()!;
+      else {
+        slots++;
+        cur = Buffer.from(new SharedArrayBuffer(slotBytes));
+      }
+    }
+    if (rangeBytes + piece.length > cur.length) {
+      // A range past its slot (a long last row before the cut): one larger piece of shared memory for it.
+      const big = Buffer.from(new SharedArrayBuffer(Math.max(cur.length * 2, rangeBytes + piece.length)));
+      big.set(cur.subarray(0, rangeBytes), 0);
+      release(cur);
+      cur = big;
+    }
+    cur.set(piece, rangeBytes);
+    rangeBytes += piece.length;
+  };
+  let from: CsvResume | undefined;
+  let dispatched = 0;
+  let rowsWritten = 0;
+  let closed = false;
+  const results: PipelineResult[] = [];
+  /** Ranges dispatched and not yet written, oldest first. */
+  const queue: Array<Promise<void>> = [];
+  let writes: Promise<void> = Promise.resolve();
+  let failure: { i: number; e: unknown } | undefined;
+  // A staged file the threads write into: each range at the offset where those before it end, and
+  // synced in the background as it grows (as the sink does for what it writes itself).
+  const base = stage ? statSync(stage.path).size : 0;
+  let offsets: Promise<number> = Promise.resolve(base);
+  let written = 0;
+  let unsynced = 0;
+  let syncFh: FileHandle | undefined;
+  let syncing: Promise<void> | undefined;
+  let syncError: unknown;
+  const syncNow = async () => {
+    syncFh ??= await open(stage!.path, 'r');
+    await syncFh.datasync();
+  };
+
+  const dispatch = () => {
+    if (!cur || rangeBytes === 0) return;
+    const slot = cur;
+    const data = slot.subarray(0, rangeBytes);
+    const i = dispatched++;
+    const start = from;
+    let sized!: (n: number) => void;
+    const at = offsets;
+    const size = new Promise<number>((resolve) => (sized = resolve));
+    offsets = at.then((o) => size.then((n) => o + n));
+    const where: RangeStage | undefined = stage && { path: stage.path, place: (n) => (sized(n), closed || failure ? Promise.resolve(-1) : at) };
+    let freed = false;
+    const p = pool.range({ ...spec, part: start ? { resume: start } : {} }, head, data, () => void (freed || ((freed = true), release(slot))), start ? scanner.headerRow() : undefined, where);
+    // A range that failed is sized 0, so that those after it are not left waiting (the file is refused or failed).
+    p.catch(() => sized(0));
+    cur = undefined;
+    rangeBytes = 0;
+    const done = writes.then(async () => {
+      if (failure || closed) return;
+      let r: RangeResult;
+      try {
+        r = await p;
+      } catch (e) {
+        failure = { i, e };
+        return;
+      }
+      if (start) {
+        const end = results[i - 1]!.part!.end;
+        if (end.carry !== 0 || end.line !== start.line || end.ordinal !== start.ordinal) {
+          failure = { i, e: new SplitMismatch(`range ${i} stopped at line ${end.line}, row ${end.ordinal} (${end.carry} bytes into a row); range ${i + 1} started at line ${start.line}, row ${start.ordinal}`) };
+          return;
+        }
+      }
+      if (closed) return;
+      for (const rej of r.rejects) out.reject(rej);
+      for (const b of r.out) await out.bytes(b);
+      results.push(r.result);
+      rowsWritten += r.result.rows;
+      written += r.size;
+      unsynced += r.size;
+      if (stage && unsynced >= SYNC_EVERY && !syncing) {
+        unsynced = 0;
+        syncing = syncNow().then(
+          () => void (syncing = undefined),
+          (e: unknown) => void ((syncError ??= e), (syncing = undefined)),
+        );
+      }
+    });
+    writes = done.catch((e: unknown) => void (failure ??= { i, e }));
+    queue.push(writes);
+  };
+
+  /** A range failed or was misjudged; more of the file followed it. */
+  const refuse = (f: { i: number; e: unknown }): never => {
+    if (f.e instanceof SplitMismatch) throw f.e;
+    throw new SplitMismatch(`range ${f.i + 1} of ${dispatched} failed (${f.e instanceof Error ? f.e.message : String(f.e)}) with more of the file after it`);
+  };
+
+  return {
+    get rows() {
+      return rowsWritten;
+    },
+    async feed(chunk: Buffer) {
+      if (failure) refuse(failure);
+      let b = chunk;
+      while (b.length) {
+        const cut = scanner.scan(b, Math.max(0, target - rangeBytes));
+        if (!scanner.scanning) throw new SplitMismatch('the file cannot be cut safely (a line end of CR alone, or a header row past 1 MiB)');
+        if (cut < 0) break;
+        scanner.seen += cut;
+        await append(b.subarray(0, cut));
+        b = b.subarray(cut);
+        const next = scanner.resume();
+        dispatch();
+        from = next;
+        while (queue.length > maxInFlight) await queue.shift();
+        if (failure) refuse(failure);
+      }
+      scanner.seen += b.length;
+      if (b.length) await append(b);
+    },
+    async end() {
+      try {
+        if (failure) refuse(failure);
+        dispatch();
+        await writes;
+        if (failure) {
+          // The last range, started where it should: it fails for the file's reasons.
+          if (failure.i === dispatched - 1 && !(failure.e instanceof SplitMismatch)) throw failure.e;
+          refuse(failure);
+        }
+        if (syncing) await syncing;
+        if (syncError !== undefined) throw syncError;
+      } finally {
+        await syncFh?.close().catch(() => {});
+        syncFh = undefined;
+      }
+      if (stage) await stage.finish(written);
+      return joinResults(results);
+    },
+    async abort() {
+      closed = true;
+      await writes.catch(() => {});
+      if (syncing) await syncing;
+      await syncFh?.close().catch(() => {});
+      syncFh = undefined;
+    },
+  };
+}
+
+/**
+ * The scan of a CSV read in order, for where it may be cut: a line end outside quotes, with the
+ * line number and the count of rows before it (what the part that starts there resumes from). It
+ * gives up (`scanning` false) at a line end of CR alone or a header row past MAX_HEADER_BYTES.
+ */
+export class CutScanner {
+  /** Bytes of the file before the buffer being scanned (the caller advances it). */
+  seen = 0;
+  scanning = true;
+  private quoted = 0;
+  private lfs = 0;
+  /** Non-blank rows, the header included. */
+  private rows = 0;
+  private atRowStart = true;
+  private crPending = false;
+  private readonly header: Buffer[] = [];
+  private headerBytes = 0;
+  private headerDone = false;
+
+  /** Scan `b` (the next bytes of the file); returns where to cut it (after a line end at or past `wantAt`), or -1. */
+  scan(b: Buffer, wantAt: number): number {
+    let q = this.quoted;
+    let n = this.lfs;
+    let r = this.rows;
+    let start = this.atRowStart;
+    let cr = this.crPending;
+    let cut = -1;
+    let headerEnd = -1;
+    const len = b.length;
+    for (let i = 0; i < len; i++) {
+      const c = b[i]!;
+      if (cr) {
+        cr = false;
+        if (c !== LF) {
+          // A line end of CR alone: the parser counts such lines its own way; do not split.
+          this.scanning = false;
+          break;
+        }
+      }
+      if (c > CR && c !== Q) {
+        // Most bytes: text, digits, spaces, the delimiter (one predictable branch for all of them).
+        start = false;
+        continue;
+      }
+      if (c === LF) {
+        n++;
+        if (q === 0) {
+          if (!start) {
+            r++;
+            if (r === 1) headerEnd = i + 1;
+          }
+          start = true;
+          if (i + 1 >= wantAt && r >= 2) {
+            cut = i + 1;
+            break;
+          }
+        }
+        continue;
+      }
+      if (c === CR) {
+        if (q === 0) cr = true;
+        continue;
+      }
+      if (c === Q) q ^= 1;
+      start = false;
+    }
+    this.quoted = q;
+    this.lfs = n;
+    this.rows = r;
+    this.atRowStart = start;
+    this.crPending = cr;
+    if (!this.headerDone) {
+      const upTo = headerEnd >= 0 ? headerEnd : cut >= 0 ? cut : b.length;
+      this.header.push(Buffer.from(b.subarray(0, upTo)));
+      this.headerBytes += upTo;
+      if (headerEnd >= 0 || r >= 1) this.headerDone = true;
+      else if (this.headerBytes > MAX_HEADER_BYTES) this.scanning = false;
+    }
+    return this.scanning ? cut : -1;
+  }
+
+  /** What a part starting at the last cut (at `seen`) resumes from. */
+  resume(): CsvResume {
+    return { offset: this.seen - UTF8_BOM.length, line: 1 + this.lfs, ordinal: this.rows - 1 };
+  }
+
+  /** The header row as read (the byte order mark included), fed to every part after the first. */
+  headerRow(): Buffer {
+    return Buffer.concat(this.header);
+  }
 }
 
 /** Append the side files to the staged file; returns the bytes the parts wrote in all. */

@@ -48,6 +48,24 @@ function revive(e: WorkerError): Error {
   return new ConnectorError(e.code!, e.message, { retryable: e.retryable ?? false, ...(e.position ? { position: e.position } : {}), ...(e.hint ? { hint: e.hint } : {}) });
 }
 
+/**
+ * A range's output written by its thread into the file's staged file (`path`): `place(size)` gives
+ * the offset, once every range before it is sized (-1 or a rejection: write nothing).
+ */
+export interface RangeStage {
+  path: string;
+  place(size: number): Promise<number>;
+}
+
+/** What a worker sends back for a range of a CSV (WorkerPool.range). */
+export interface RangeResult {
+  /** The envelope bytes, unless the thread wrote them into the staged file itself. */
+  out: Buffer[];
+  size: number;
+  rejects: Array<Parameters<PipelineOutput['reject']>[0]>;
+  result: PipelineResult;
+}
+
 /** Raw chunks in flight to a worker. */
 const WINDOW = 4;
 
@@ -202,6 +220,57 @@ export class WorkerPool {
         this.release(w);
       },
     };
+  }
+
+  /**
+   * One range of a CSV parsed whole on a free worker (waits for one). Its bytes are a view on shared
+   * memory (`data`): the thread copies them into a buffer of its own and says so (`taken`, when the
+   * caller may fill that memory again), so input memory is reused rather than allocated per range.
+   * The envelope bytes come back transferred, or are written by the thread into the staged file
+   * (`stage`); the range's rejected rows and its result (a part's: where its reader stopped) with them.
+   */
+  async range(spec: PipelineSpec, head: Buffer, data: Uint8Array, taken: () => void, headerRow?: Buffer, stage?: RangeStage): Promise<RangeResult> {
+    const w = await this.acquire();
+    const h = new Uint8Array(head.length);
+    h.set(head);
+    return new Promise<RangeResult>((resolve, reject) => {
+      let done: RangeResult | undefined;
+      w.on('message', (m: { t: string; out?: Uint8Array[]; size?: number; rejects?: RangeResult['rejects']; result?: PipelineResult; error?: WorkerError }) => {
+        if (m.t === 'rangeDone' && stage) {
+          // Sized: the thread writes its bytes where the ranges before it end, once they are sized.
+          done = { out: [], size: m.size!, rejects: m.rejects!, result: m.result! };
+          stage.place(m.size!).then(
+            (offset) => w.postMessage({ t: 'rangeWrite', offset }),
+            () => w.postMessage({ t: 'rangeWrite', offset: -1 }),
+          );
+        } else if (m.t === 'rangeTaken') {
+          taken();
+        } else if (m.t === 'rangeWritten') {
+          this.release(w);
+          resolve(done!);
+        } else if (m.t === 'rangeDone') {
+          this.release(w);
+          const out = m.out!.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+          resolve({ out, size: out.reduce((a, b) => a + b.length, 0), rejects: m.rejects!, result: m.result! });
+        } else if (m.t === 'error') {
+          taken();
+          this.release(w);
+          reject(revive(m.error!));
+        }
+      });
+      w.on('error', (e) => {
+        taken();
+        this.release(w, true);
+        reject(new ConnectorError('E_INTERNAL', `a parsing thread stopped: ${e.message}`));
+      });
+      try {
+        w.postMessage({ t: 'range', spec, head: h, data, ...(headerRow ? { headerRow } : {}), ...(stage ? { stagePath: stage.path } : {}) }, [h.buffer]);
+      } catch (e) {
+        taken();
+        this.release(w);
+        reject(e as Error);
+      }
+    });
   }
 
   async close(): Promise<void> {
