@@ -175,7 +175,7 @@ describe('a large CSV parsed in parts on several threads', () => {
     expect(failed(two.summary)).toEqual(failed(one.summary));
   });
 
-  it('read (records on stdout): ranges whose bytes come back to the main thread give what one pass gives', async () => {
+  it('read (records on stdout, staged before they are printed): the ranges give what one pass gives', async () => {
     const landing = join(dir, 'l-read');
     mkdirSync(landing);
     writeFileSync(join(landing, 'trn_voucher.csv'), bigCsv(6000, { badEvery: 1777 }));

@@ -188,7 +188,7 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable, spl
     // On a parsing thread, the thread appends to the staged file itself when the sink allows it.
     // A large CSV is cut into parts parsed on several threads (run/split-csv.ts).
     const kind = split ? splitKind({ format, compressed, size: file.size, head, pool: ctx.pool, collectKeys: spec.collectKeys === true, external: output.external !== undefined, ranges: ctx.source.ranges === true, minBytes: ctx.splitMinBytes ?? Number.POSITIVE_INFINITY, rowlog: spec.rowFormat === 'rowlog' }) : undefined;
-    if (kind === 'ranges') pipeline = rangeCsvPipeline(ctx.pool!, spec, head, out, file.size, output.external ? await output.external() : undefined);
+    if (kind === 'ranges') pipeline = rangeCsvPipeline(ctx.pool!, spec, head, out, file.size, await output.external!());
     else if (kind === 'parts') {
       const signal = ctx.signal;
       pipeline = await splitCsvPipeline(ctx.pool!, spec, head, out, await output.external!(), file.size, (start) => ctx.source.open(file, { start, ...(signal ? { signal } : {}) }));

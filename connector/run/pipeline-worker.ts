@@ -41,46 +41,35 @@ function fail(e: unknown): void {
 }
 
 /**
- * One range of a CSV cut at row boundaries (run/split-csv.ts `rangeCsvPipeline`), parsed whole.
- * With a staged file (`stagePath`), its envelope bytes are kept in this thread's own buffer (reused
- * from range to range) and written into the staged file at the offset the main thread gives once the
- * ranges before it are sized ({ t: 'rangeDone', size } → { t: 'rangeWrite', offset } →
- * { t: 'rangeWritten' }); otherwise they go back transferred, not copied ({ t: 'rangeDone', out }).
- * The rejected rows and the range's result go back with 'rangeDone'.
+ * One range of a CSV cut at row boundaries (run/split-csv.ts `rangeCsvPipeline`), parsed whole. Its
+ * envelope bytes are kept in this thread's own buffer (reused from range to range) and written into
+ * the staged file at the offset the main thread gives once the ranges before it are sized
+ * ({ t: 'rangeDone', size, rejects, result } → { t: 'rangeWrite', offset } → { t: 'rangeWritten' }).
  */
 let rangeOut = Buffer.alloc(0);
-let placed: ((offset: number) => void) | undefined;
-
 let rangeIn = Buffer.alloc(0);
+let placed: ((offset: number) => void) | undefined;
 /** The range is fed in pieces, so that the writer flushes as it goes (its buffer stays small). */
 const RANGE_PIECE = 1 << 20;
 
-async function parseRange(m: { spec: PipelineSpec; head: Uint8Array; data: Uint8Array; headerRow?: Uint8Array; stagePath?: string }): Promise<void> {
+async function parseRange(m: { spec: PipelineSpec; head: Uint8Array; data: Uint8Array; headerRow?: Uint8Array; stagePath: string }): Promise<void> {
   // The bytes are shared memory the main thread fills again: take a copy, into memory reused from range to range.
   const n = m.data.byteLength;
   if (rangeIn.length < n) rangeIn = Buffer.allocUnsafe(Math.max(n, rangeIn.length * 2));
   rangeIn.set(m.data, 0);
   port.postMessage({ t: 'rangeTaken' });
-  const out: Uint8Array[] = [];
   let len = 0;
   const rejects: unknown[] = [];
   const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
   const p = new FilePipeline(m.spec, buf(m.head), {
     bytes: (chunk) => {
-      if (m.stagePath) {
-        if (len + chunk.length > rangeOut.length) {
-          const nb = Buffer.allocUnsafe(Math.max(rangeOut.length * 2, len + chunk.length));
-          nb.set(rangeOut.subarray(0, len), 0);
-          rangeOut = nb;
-        }
-        rangeOut.set(chunk, len);
-        len += chunk.length;
-        return Promise.resolve();
+      if (len + chunk.length > rangeOut.length) {
+        const nb = Buffer.allocUnsafe(Math.max(rangeOut.length * 2, len + chunk.length));
+        nb.set(rangeOut.subarray(0, len), 0);
+        rangeOut = nb;
       }
-      // The writer reuses its buffers: a copy of its own, transferred to the main thread.
-      const c = new Uint8Array(chunk.length);
-      c.set(chunk);
-      out.push(c);
+      rangeOut.set(chunk, len);
+      len += chunk.length;
       return Promise.resolve();
     },
     reject: (r) => void rejects.push(r),
@@ -88,13 +77,9 @@ async function parseRange(m: { spec: PipelineSpec; head: Uint8Array; data: Uint8
   if (m.headerRow) await p.feed(buf(m.headerRow));
   for (let o = 0; o < n; o += RANGE_PIECE) await p.feed(rangeIn.subarray(o, Math.min(n, o + RANGE_PIECE)));
   const result = await p.end();
-  // Its bytes are copied out (into rangeOut, or transferred copies): the next range reuses its buffers.
+  // Its bytes are copied out: the next range reuses the writer's buffers.
   p.recycle();
   const { keys: _keys, ...rest } = result;
-  if (!m.stagePath) {
-    port.postMessage({ t: 'rangeDone', out, rejects, result: rest }, out.map((c) => c.buffer as ArrayBuffer));
-    return;
-  }
   const offset = await new Promise<number>((resolve) => {
     placed = resolve;
     port.postMessage({ t: 'rangeDone', size: len, rejects, result: rest });

@@ -54,7 +54,7 @@ export class SplitMismatch extends Error {
  * range of the file into a staged file of its own (`splitCsvPipeline`, the typed sinks' row log).
  */
 export function splitKind(o: Parameters<typeof canSplit>[0] & { rowlog: boolean }): 'ranges' | 'parts' | undefined {
-  if (!o.rowlog) return canSplit({ ...o, external: true, ranges: true }) ? 'ranges' : undefined;
+  if (!o.rowlog) return canSplit({ ...o, ranges: true }) ? 'ranges' : undefined;
   return canSplit(o) ? 'parts' : undefined;
 }
 
@@ -266,9 +266,9 @@ const SYNC_EVERY = 32 << 20;
 /**
  * The pipeline of a CSV cut into ranges as it is read: the main thread reads the file once in order
  * (hashed by the caller), scans it for cuts (CutScanner), and hands each range, with the header row
- * and the numbers it resumes from, to a free thread; the ranges' envelope bytes and rejected rows
- * are written in file order as they come back, through the file's one staged output, so nothing is
- * copied after. At most one range per thread and one more are in flight (memory stays bounded).
+ * and the numbers it resumes from, to a free thread; the ranges' envelope bytes are written by the threads
+ * into the file's staged output, each where the ranges before it end, and its rejected rows are
+ * passed on in file order, so nothing is copied after. At most one range per thread and one more are in flight (memory stays bounded).
  *
  * Each range is judged when its turn to be written comes: it must have started exactly where the
  * one before it stopped. A range that did not, or a range that failed while more of the file
@@ -276,7 +276,7 @@ const SYNC_EVERY = 32 << 20;
  * discards what was staged and reads the file again in one pass. The last range failing at a
  * boundary that holds fails the file, as one pass would.
  */
-export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead: Buffer, out: PipelineOutput, size: number, stage?: ExternalStage): PipelineHandle {
+export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead: Buffer, out: PipelineOutput, size: number, stage: ExternalStage): PipelineHandle {
   // Chunks fed are handed to the threads (their memory transferred): the head may be the first of them.
   const head = Buffer.from(fileHead);
   const target = Math.max(MIN_RANGE_BYTES, Math.min(RANGE_BYTES, Math.ceil(size / (pool.size * 4))));
@@ -324,7 +324,7 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
   let failure: { i: number; e: unknown } | undefined;
   // A staged file the threads write into: each range at the offset where those before it end, and
   // synced in the background as it grows (as the sink does for what it writes itself).
-  const base = stage ? statSync(stage.path).size : 0;
+  const base = statSync(stage.path).size;
   let offsets: Promise<number> = Promise.resolve(base);
   let written = 0;
   let unsynced = 0;
@@ -332,7 +332,7 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
   let syncing: Promise<void> | undefined;
   let syncError: unknown;
   const syncNow = async () => {
-    syncFh ??= await open(stage!.path, 'r');
+    syncFh ??= await open(stage.path, 'r');
     await syncFh.datasync();
   };
 
@@ -346,7 +346,7 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
     const at = offsets;
     const size = new Promise<number>((resolve) => (sized = resolve));
     offsets = at.then((o) => size.then((n) => o + n));
-    const where: RangeStage | undefined = stage && { path: stage.path, place: (n) => (sized(n), closed || failure ? Promise.resolve(-1) : at) };
+    const where: RangeStage = { path: stage.path, place: (n) => (sized(n), closed || failure ? Promise.resolve(-1) : at) };
     let freed = false;
     const p = pool.range({ ...spec, part: start ? { resume: start } : {} }, head, data, () => void (freed || ((freed = true), release(slot))), start ? scanner.headerRow() : undefined, where);
     // A range that failed is sized 0, so that those after it are not left waiting (the file is refused or failed).
@@ -371,12 +371,11 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
       }
       if (closed) return;
       for (const rej of r.rejects) out.reject(rej);
-      for (const b of r.out) await out.bytes(b);
       results.push(r.result);
       rowsWritten += r.result.rows;
       written += r.size;
       unsynced += r.size;
-      if (stage && unsynced >= SYNC_EVERY && !syncing) {
+      if (unsynced >= SYNC_EVERY && !syncing) {
         unsynced = 0;
         syncing = syncNow().then(
           () => void (syncing = undefined),
@@ -433,7 +432,7 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
         await syncFh?.close().catch(() => {});
         syncFh = undefined;
       }
-      if (stage) await stage.finish(written);
+      await stage.finish(written);
       return joinResults(results);
     },
     async abort() {

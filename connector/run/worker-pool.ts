@@ -59,8 +59,7 @@ export interface RangeStage {
 
 /** What a worker sends back for a range of a CSV (WorkerPool.range). */
 export interface RangeResult {
-  /** The envelope bytes, unless the thread wrote them into the staged file itself. */
-  out: Buffer[];
+  /** Envelope bytes the thread wrote into the staged file. */
   size: number;
   rejects: Array<Parameters<PipelineOutput['reject']>[0]>;
   result: PipelineResult;
@@ -226,19 +225,19 @@ export class WorkerPool {
    * One range of a CSV parsed whole on a free worker (waits for one). Its bytes are a view on shared
    * memory (`data`): the thread copies them into a buffer of its own and says so (`taken`, when the
    * caller may fill that memory again), so input memory is reused rather than allocated per range.
-   * The envelope bytes come back transferred, or are written by the thread into the staged file
-   * (`stage`); the range's rejected rows and its result (a part's: where its reader stopped) with them.
+   * The thread writes the envelope bytes into the staged file (`stage`) and sends back the range's
+   * rejected rows and its result (a part's: where its reader stopped).
    */
-  async range(spec: PipelineSpec, head: Buffer, data: Uint8Array, taken: () => void, headerRow?: Buffer, stage?: RangeStage): Promise<RangeResult> {
+  async range(spec: PipelineSpec, head: Buffer, data: Uint8Array, taken: () => void, headerRow: Buffer | undefined, stage: RangeStage): Promise<RangeResult> {
     const w = await this.acquire();
     const h = new Uint8Array(head.length);
     h.set(head);
     return new Promise<RangeResult>((resolve, reject) => {
       let done: RangeResult | undefined;
-      w.on('message', (m: { t: string; out?: Uint8Array[]; size?: number; rejects?: RangeResult['rejects']; result?: PipelineResult; error?: WorkerError }) => {
-        if (m.t === 'rangeDone' && stage) {
+      w.on('message', (m: { t: string; size?: number; rejects?: RangeResult['rejects']; result?: PipelineResult; error?: WorkerError }) => {
+        if (m.t === 'rangeDone') {
           // Sized: the thread writes its bytes where the ranges before it end, once they are sized.
-          done = { out: [], size: m.size!, rejects: m.rejects!, result: m.result! };
+          done = { size: m.size!, rejects: m.rejects!, result: m.result! };
           stage.place(m.size!).then(
             (offset) => w.postMessage({ t: 'rangeWrite', offset }),
             () => w.postMessage({ t: 'rangeWrite', offset: -1 }),
@@ -248,10 +247,6 @@ export class WorkerPool {
         } else if (m.t === 'rangeWritten') {
           this.release(w);
           resolve(done!);
-        } else if (m.t === 'rangeDone') {
-          this.release(w);
-          const out = m.out!.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength));
-          resolve({ out, size: out.reduce((a, b) => a + b.length, 0), rejects: m.rejects!, result: m.result! });
         } else if (m.t === 'error') {
           taken();
           this.release(w);
@@ -264,7 +259,7 @@ export class WorkerPool {
         reject(new ConnectorError('E_INTERNAL', `a parsing thread stopped: ${e.message}`));
       });
       try {
-        w.postMessage({ t: 'range', spec, head: h, data, ...(headerRow ? { headerRow } : {}), ...(stage ? { stagePath: stage.path } : {}) }, [h.buffer]);
+        w.postMessage({ t: 'range', spec, head: h, data, ...(headerRow ? { headerRow } : {}), stagePath: stage.path }, [h.buffer]);
       } catch (e) {
         taken();
         this.release(w);
