@@ -3,6 +3,7 @@ import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { stageFile } from '../connector/sinks/_staged.js';
+import { DirectWriter } from '../connector/sinks/_direct.js';
 import { rmrf, tempDir } from './helpers/index.js';
 
 /**
@@ -75,6 +76,54 @@ describe('staged files', () => {
     expect(existsSync(dest)).toBe(false);
     await st.abort();
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  /** 20 MB in pieces of odd sizes (none a multiple of 4096), each piece's bytes telling where it is. */
+  const pieces = () => {
+    const out: Buffer[] = [];
+    let total = 0;
+    for (let i = 0; total < 20 << 20; i++) {
+      const n = 1 + ((i * 7919) % 700_000);
+      const b = Buffer.alloc(n, String.fromCharCode(97 + (i % 26)));
+      b.write(`<${i}>`, 0);
+      out.push(b);
+      total += n;
+    }
+    return out;
+  };
+
+  async function bigStaged(dir: string, refuse = false) {
+    const opened: string[] = [];
+    const orig = DirectWriter.open;
+    // As a file system without O_DIRECT answers (EINVAL): no direct writer.
+    DirectWriter.open = async (path: string, at: number) => {
+      const w = refuse ? undefined : await orig.call(DirectWriter, path, at);
+      opened.push(w ? 'direct' : 'refused');
+      return w;
+    };
+    try {
+      const dest = `${dir}.out`;
+      const st = await stageFile(dir, async (tmp) => (await rename(tmp, dest), dest));
+      const all = pieces();
+      for (const b of all) await st.write(b);
+      const r = await st.commit('x');
+      return { opened, want: Buffer.concat(all), got: readFileSync(dest), bytes: r.bytes };
+    } finally {
+      DirectWriter.open = orig;
+    }
+  }
+
+  it('a large output goes to the disk directly (O_DIRECT): every byte in place, whatever the sizes written', async () => {
+    const r = await bigStaged(join(root, 'direct'));
+    expect(r.opened).toEqual(['direct']);
+    expect(r.bytes).toBe(r.want.length);
+    expect(r.got.equals(r.want)).toBe(true);
+  });
+
+  it('where the file system refuses O_DIRECT, the output is written buffered: the same bytes', async () => {
+    const r = await bigStaged(join(root, 'refused'), true);
+    expect(r.opened).toEqual(['refused']);
+    expect(r.got.equals(r.want)).toBe(true);
   });
 
   it('does not sync an output that is uploaded, not renamed', async () => {

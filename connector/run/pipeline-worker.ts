@@ -1,4 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { ALIGN, DIRECT_AFTER, DirectWriter } from '../sinks/_direct.js';
 import { parentPort } from 'node:worker_threads';
 import { isConnectorError } from '../errors.js';
 import { FilePipeline, type PipelineSpec } from './pipeline.js';
@@ -25,17 +26,59 @@ let chain: Promise<unknown> = Promise.resolve();
 /** The staged file this thread appends to itself (when the sink hands it over), and what it wrote. */
 let stageFd: number | undefined;
 let staged = 0;
+/** Where the staged file stood when it was handed over, and, past DIRECT_AFTER bytes, its direct writer. */
+let stageBase = 0;
+let stagePath = '';
+let stageDirect: DirectWriter | undefined;
+let directTried = false;
+
+function appendAll(fd: number, b: Buffer): void {
+  for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
+}
+
+/** Into the staged file: up to DIRECT_AFTER bytes appended, then with O_DIRECT where allowed (sinks/_direct.ts). */
+function stageWrite(fd: number, chunk: Buffer): void {
+  const n = chunk.length;
+  if (!stageDirect && !directTried && staged + n >= DIRECT_AFTER) {
+    const lead = Math.min(n, (ALIGN - ((stageBase + staged) % ALIGN)) % ALIGN);
+    if (lead) {
+      appendAll(fd, chunk.subarray(0, lead));
+      staged += lead;
+      chunk = chunk.subarray(lead);
+    }
+    if ((stageBase + staged) % ALIGN === 0) {
+      directTried = true;
+      stageDirect = DirectWriter.openSync(stagePath, stageBase + staged);
+    }
+  }
+  if (stageDirect) stageDirect.writeSync(chunk);
+  else appendAll(fd, chunk);
+  staged += chunk.length;
+}
 
 function closeStage(): void {
-  if (stageFd !== undefined) closeSync(stageFd);
+  const fd = stageFd;
   stageFd = undefined;
+  if (fd === undefined) return;
+  try {
+    // The direct writer's tail goes at the end of the file, through the appending descriptor.
+    const d = stageDirect;
+    stageDirect = undefined;
+    if (d) appendAll(fd, d.endSync().tail);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function fail(e: unknown): void {
   const err = isConnectorError(e)
     ? { connector: true, code: e.code, message: e.message, retryable: e.retryable, position: e.position, hint: e.hint }
     : { connector: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
-  closeStage();
+  try {
+    closeStage();
+  } catch {
+    // the file fails for the error above; its staged output is removed by the main thread
+  }
   port.postMessage({ t: 'error', error: err });
   pipeline = undefined;
 }
@@ -115,14 +158,17 @@ port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; b?: 
       inFlight = 0;
       waiting.length = 0;
       staged = 0;
+      stageDirect = undefined;
+      directTried = false;
       try {
         stageFd = m.stagePath ? openSync(m.stagePath, 'a') : undefined;
+        stagePath = m.stagePath ?? '';
+        stageBase = stageFd !== undefined ? fstatSync(stageFd).size : 0;
         pipeline = new FilePipeline(m.spec!, Buffer.from(m.head!.buffer, m.head!.byteOffset, m.head!.byteLength), {
           bytes: (chunk) => {
             if (stageFd !== undefined) {
               // Straight into the staged file: the main thread never sees these bytes.
-              for (let off = 0; off < chunk.length; ) off += writeSync(stageFd, chunk, off, chunk.length - off);
-              staged += chunk.length;
+              stageWrite(stageFd, chunk);
               return Promise.resolve();
             }
             const id = nextId++;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConnectorError } from '../errors.js';
 import { ownerTag } from '../../state/debris.js';
+import { ALIGN, DIRECT_AFTER, DirectWriter, directAvailable } from './_direct.js';
 import type { CommitMeta, LineOut, StagedOutput, WithheldRow } from './sink.js';
 
 /**
@@ -56,6 +57,8 @@ export interface StageOptions {
   fsync?: boolean;
   /** A durable staged file is synced in the background each time this many bytes were written since the last sync (default SYNC_EVERY). */
   syncEvery?: number;
+  /** false: never O_DIRECT (sinks/_direct.ts). */
+  direct?: boolean;
   /** Called when the output is aborted, e.g. to cancel an upload in flight. */
   onAbort?: () => Promise<void>;
 }
@@ -82,18 +85,45 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
   let syncError: unknown;
   /** Wait for the background sync (before the handle is closed or the file is synced for good). */
   const settle = async () => {
+    await endDirect();
     if (syncing) await syncing;
     syncing = undefined;
     if (syncError !== undefined) throw syncError;
   };
+  // Past DIRECT_AFTER bytes, written with O_DIRECT where the file system allows it (sinks/_direct.ts).
+  let direct: DirectWriter | undefined;
+  let directRefused = !directAvailable || opts.direct === false;
+  /** Write `b` at `at` through the ordinary handle. */
+  const plain = async (b: Buffer, at: number) => {
+    for (let off = 0; off < b.length; ) off += (await fh!.write(b, off, b.length - off, at + off)).bytesWritten;
+  };
+  /** The direct writer's last tail through the ordinary handle; the file is whole again. */
+  const endDirect = async () => {
+    const d = direct;
+    if (!d) return;
+    direct = undefined;
+    const { tail, at } = await d.end();
+    if (tail.length) await plain(tail, at);
+  };
   return {
     async write(chunk: Buffer) {
       if (!fh) throw new ConnectorError('E_SINK', 'write after commit/abort');
-      let off = 0;
-      while (off < chunk.length) {
-        const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
-        off += bytesWritten;
+      if (!direct && !directRefused && bytes + chunk.length >= DIRECT_AFTER) {
+        // Up to the next aligned offset through the ordinary handle, then directly.
+        const lead = Math.min(chunk.length, (ALIGN - (bytes % ALIGN)) % ALIGN);
+        if (lead) {
+          await plain(chunk.subarray(0, lead), bytes);
+          bytes += lead;
+          unsynced += lead;
+          chunk = chunk.subarray(lead);
+        }
+        if (bytes % ALIGN === 0) {
+          direct = await DirectWriter.open(tmp, bytes);
+          if (!direct) directRefused = true;
+        }
       }
+      if (direct) await direct.write(chunk);
+      else await plain(chunk, bytes);
       bytes += chunk.length;
       unsynced += chunk.length;
       if (durable && unsynced >= syncEvery && !syncing) {

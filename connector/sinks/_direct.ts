@@ -1,0 +1,132 @@
+import { closeSync, constants as fsConstants, openSync, writeSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+
+/**
+ * Writing a large output with O_DIRECT where the file system allows it: the bytes go to the disk
+ * without passing through the page cache. On this project's virtual machine a buffered write of a
+ * new file costs about 2.5 s of system time per GB (new page-cache pages), a direct one about 0.1 s
+ * (dd, 2 GB: 5.1 s against 0.21 s of system time), which is CPU a backfill on every core parses
+ * with instead. Outputs are read again only to rewrite lines or to upload them.
+ *
+ * O_DIRECT needs the memory, the length and the offset of every write aligned to ALIGN. The bytes go
+ * through two aligned areas (WebAssembly memory is page aligned), a tail shorter than ALIGN waits for
+ * the next write, and the last tail is written through the file's ordinary handle by the caller
+ * (`end` returns it). Where O_DIRECT is refused (tmpfs, some network file systems), `open` returns
+ * undefined and the caller goes on buffered.
+ */
+export const DIRECT_AFTER = 8 << 20;
+export const ALIGN = 4096;
+const AREA_BYTES = 8 << 20;
+const O_DIRECT = fsConstants.O_DIRECT ?? 0;
+
+/** Page-aligned memory (the project's TypeScript libraries do not declare WebAssembly). */
+declare const WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } };
+
+/** Aligned areas of writers that ended, for the next writer on this thread. */
+const freeAreas: Buffer[] = [];
+
+function alignedArea(min: number): Buffer {
+  const i = freeAreas.findIndex((a) => a.length >= min);
+  if (i >= 0) return freeAreas.splice(i, 1)[0]!;
+  const bytes = Math.max(AREA_BYTES, Math.ceil(min / 65536) * 65536);
+  return Buffer.from(new WebAssembly.Memory({ initial: bytes / 65536 }).buffer);
+}
+
+function returnArea(a: Buffer): void {
+  if (freeAreas.length < 4) freeAreas.push(a);
+}
+
+/** Can this process write directly at all (a Linux build of Node)? */
+export const directAvailable = O_DIRECT !== 0;
+
+/** The bytes of a file from an aligned offset on, written directly. */
+export class DirectWriter {
+  private areas: [Buffer, Buffer] = [alignedArea(AREA_BYTES), alignedArea(AREA_BYTES)];
+  private cur: 0 | 1 = 0;
+  /** Bytes at the start of the current area, not yet written (fewer than ALIGN). */
+  private rem = 0;
+
+  private constructor(
+    private readonly fh: FileHandle | undefined,
+    private readonly fd: number | undefined,
+    /** File offset of the current area's first byte. */
+    private pos: number,
+  ) {}
+
+  /** A direct writer of `path` from `at` (a multiple of ALIGN), or undefined where O_DIRECT is refused. */
+  static async open(path: string, at: number): Promise<DirectWriter | undefined> {
+    if (!directAvailable || at % ALIGN !== 0) return undefined;
+    try {
+      return new DirectWriter(await open(path, fsConstants.O_WRONLY | O_DIRECT), undefined, at);
+    } catch {
+      return undefined;
+    }
+  }
+
+  static openSync(path: string, at: number): DirectWriter | undefined {
+    if (!directAvailable || at % ALIGN !== 0) return undefined;
+    try {
+      return new DirectWriter(undefined, openSync(path, fsConstants.O_WRONLY | O_DIRECT), at);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stage `chunk`; returns the aligned bytes to write now and where. */
+  private stage(chunk: Buffer): { a: Buffer; n: number; at: number } {
+    let a = this.areas[this.cur];
+    const total = this.rem + chunk.length;
+    if (total > a.length) {
+      const big = alignedArea(total);
+      big.set(a.subarray(0, this.rem), 0);
+      returnArea(a);
+      this.areas[this.cur] = a = big;
+    }
+    a.set(chunk, this.rem);
+    const n = total - (total % ALIGN);
+    const rest = total - n;
+    const other = this.cur === 0 ? 1 : 0;
+    if (rest > this.areas[other].length) this.areas[other] = alignedArea(rest);
+    this.areas[other].set(a.subarray(n, total), 0);
+    const at = this.pos;
+    this.pos += n;
+    this.rem = rest;
+    this.cur = other;
+    return { a, n, at };
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    const { a, n, at } = this.stage(chunk);
+    for (let off = 0; off < n; ) off += (await this.fh!.write(a, off, n - off, at + off)).bytesWritten;
+  }
+
+  writeSync(chunk: Buffer): void {
+    const { a, n, at } = this.stage(chunk);
+    for (let off = 0; off < n; ) off += writeSync(this.fd!, a, off, n - off, at + off);
+  }
+
+  /** Close; returns the tail still to write through the ordinary handle, and its offset (a copy). */
+  async end(): Promise<{ tail: Buffer; at: number }> {
+    const t = this.take();
+    await this.fh!.close().catch(() => {});
+    return t;
+  }
+
+  endSync(): { tail: Buffer; at: number } {
+    const t = this.take();
+    try {
+      closeSync(this.fd!);
+    } catch {
+      // closing a descriptor that wrote nothing wrong: nothing to report
+    }
+    return t;
+  }
+
+  private take(): { tail: Buffer; at: number } {
+    const tail = Buffer.from(this.areas[this.cur].subarray(0, this.rem));
+    returnArea(this.areas[0]);
+    returnArea(this.areas[1]);
+    this.rem = 0;
+    return { tail, at: this.pos };
+  }
+}
