@@ -19,7 +19,8 @@ import type { PipelineOutput, PipelineResult, PipelineSpec } from './pipeline.js
 /** What ingest-file drives: a pipeline here, or one on a worker thread. */
 export interface PipelineHandle {
   readonly rows: number;
-  feed(chunk: Buffer): Promise<void>;
+  /** `owned`: nothing else holds the chunk's memory, which may be handed to the thread (it is then gone here). */
+  feed(chunk: Buffer, owned?: boolean): Promise<void>;
   end(): Promise<PipelineResult>;
   abort(): Promise<void>;
 }
@@ -189,12 +190,17 @@ export class WorkerPool {
       get rows() {
         return rows;
       },
-      feed: async (chunk: Buffer) => {
+      feed: async (chunk: Buffer, owned = false) => {
         if (failed) throw failed;
         if (writeError) throw writeError;
-        const c = new Uint8Array(chunk.length);
-        c.set(chunk);
-        w.postMessage({ t: 'chunk', b: c }, [c.buffer]);
+        // A chunk that is the whole of its own memory goes over as it is (transferred); others are copied.
+        const whole = owned && chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length && chunk.length > 4096 && !(chunk.buffer instanceof SharedArrayBuffer);
+        let c: Uint8Array = chunk;
+        if (!whole) {
+          c = new Uint8Array(chunk.length);
+          c.set(chunk);
+        }
+        w.postMessage({ t: 'chunk', b: c }, [c.buffer as ArrayBuffer]);
         unfed++;
         if (unfed > WINDOW) await new Promise<void>((resolve, reject) => fedWaiters.push({ resolve, reject }));
       },

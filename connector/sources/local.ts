@@ -113,6 +113,7 @@ function createLocalSource(cfg: LocalSourceConfig): Source {
     settleMs: cfg.settle_seconds * 1000,
     readAttempts: 1,
     ranges: true,
+    ownsChunks: true,
     async *list(refused?: RefusalReport) {
       const real = await resolveRoot();
       yield* walk(root, '', real, refused);

@@ -54,6 +54,11 @@ export interface Source {
   open(file: RemoteFile, opts?: OpenOptions): Promise<Readable>;
   /** `open` honours `start` without reading what comes before it (a local file). */
   readonly ranges?: boolean;
+  /**
+   * Every chunk `open` streams is a buffer of its own that nothing else holds (a local file's read
+   * stream): the reader may hand its memory to a parsing thread rather than copy it.
+   */
+  readonly ownsChunks?: boolean;
   /** Files younger than this are still being written and are left for the next run. */
   readonly settleMs: number;
   /** How many times a file read that broke in transit is tried in all (1 = no retry). */
