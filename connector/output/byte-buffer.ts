@@ -35,7 +35,9 @@ export abstract class DoubleBuffer {
   /** Room for `n` more bytes at `pos`. */
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const nb = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n + 64 * 1024));
+    // Doubling up to FLUSH_AT; past it (a writer that flushes at FLUSH_AT needs only a little more) by what is needed.
+    const want = this.buf.length < FLUSH_AT ? Math.max(this.buf.length * 2, this.pos + n + 64 * 1024) : this.pos + n + (1 << 20);
+    const nb = Buffer.allocUnsafe(want);
     nb.set(this.buf.subarray(0, this.pos), 0);
     this.buf = nb;
   }

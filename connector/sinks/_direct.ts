@@ -16,7 +16,7 @@ import { open, type FileHandle } from 'node:fs/promises';
  */
 export const DIRECT_AFTER = 8 << 20;
 export const ALIGN = 4096;
-const AREA_BYTES = 8 << 20;
+const AREA_BYTES = 4 << 20;
 const O_DIRECT = fsConstants.O_DIRECT ?? 0;
 
 /** Page-aligned memory (the project's TypeScript libraries do not declare WebAssembly). */
