@@ -607,7 +607,7 @@ function backfillCase(ctx: Ctx, workers: 1 | 'auto'): CaseDef {
 }
 
 /** Copies of the dense day book in the XML backfill (each its own path, so its own file). */
-const XML_BACKFILL_FILES = 3;
+const XML_BACKFILL_FILES = 4;
 
 /**
  * A backfill of dense day books only, with `workers: auto`: the XML floor on all cores compares it
