@@ -110,12 +110,14 @@ function options() {
       reps: { type: 'string' },
       out: { type: 'string' },
       'keep-outputs': { type: 'boolean', default: false },
+      judge: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
       'usage: node dist/bench/run.js [--quick] [--only csv|xml|peers|mem|noop|typed|changes|backfill[,...]] [--reps N] [--out FILE]\n' +
+        '       node dist/bench/run.js --judge FILE   judge the samples of an earlier run (a results.json) by the floors as they are now; rewrites its floors\n' +
         'env: BENCH_REPS (default 3, 1 with --quick), BENCH_DIR (data cache, default $TMPDIR/tally-connector-bench), BENCH_SEED\n',
     );
     process.exit(0);
@@ -133,7 +135,7 @@ function options() {
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`reps must be a positive integer, got ${repsRaw}`);
   const seed = process.env['BENCH_SEED'] ? Number(process.env['BENCH_SEED']) : DEFAULT_SEED;
   const out = values.out ?? join(PROJECT, 'bench', values.quick ? 'results-quick.json' : 'results.json');
-  return { quick: values.quick, groups: only.size ? only : new Set(GROUPS), plan, reps, seed, out, keep: values['keep-outputs'] };
+  return { quick: values.quick, groups: only.size ? only : new Set(GROUPS), plan, reps, seed, out, keep: values['keep-outputs'], judge: values.judge };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,7 +428,7 @@ function buildCases(ctx: Ctx, groups: Set<Group>): CaseDef[] {
   if (has('csv')) {
     cases.push(connectorCase(ctx, 'connector_csv', 'connector run (CSV → NDJSON), workers: 1', 'csv', 'csv', 'trn_voucher.csv', { peer: 'duckdb_csv', limit: 'limit_csv' }, 'ndjson', { workers: 1, threads: 1 }));
     // The one large CSV cut into parts over every core (split_csv_min_bytes; off by default).
-    cases.push(connectorCase(ctx, 'connector_csv_split', 'connector run (CSV → NDJSON), workers: auto, split in parts', 'csv', 'csv', 'trn_voucher.csv', { peer: 'duckdb_csv', limit: 'limit_csv' }, 'ndjson', { workers: 'auto', config: { split_csv_min_bytes: 64 << 20 }, threads: Math.max(1, availableParallelism()) }));
+    cases.push(connectorCase(ctx, 'connector_csv_split', 'connector run (CSV → NDJSON), workers: auto, split in ranges', 'csv', 'csv', 'trn_voucher.csv', { peer: 'duckdb_csv', limit: 'limit_csv' }, 'ndjson', { workers: 'auto', config: { split_csv_min_bytes: 64 << 20 }, threads: Math.max(1, availableParallelism()) }));
   }
   if (has('peers')) {
     cases.push({
@@ -857,7 +859,7 @@ function floors(results: CaseResult[], quick: boolean, reps: number): Floor[] {
     fl.push({ id, target, measured: `${x.toFixed(2)}× (${c.wall_s_median.toFixed(2)} s vs ${p.wall_s_median.toFixed(2)} s)`, status: status(x >= min, c, p) });
   };
   versus('csv_vs_duckdb', 'CSV end to end, workers: 1, ≥ 1.0× DuckDB 1-thread speed', 'connector_csv', 'duckdb_csv', 1.0);
-  versus('csv_split_vs_duckdb', 'CSV end to end, workers: auto (split in parts), ≥ 1.6× DuckDB 1-thread speed', 'connector_csv_split', 'duckdb_csv', 1.6);
+  versus('csv_split_vs_duckdb', 'CSV end to end, workers: auto (split in ranges), ≥ 1.6× DuckDB 1-thread speed', 'connector_csv_split', 'duckdb_csv', 1.6);
   const x8 = by.get('connector_xml_utf8');
   const x16 = by.get('connector_xml_utf16');
   if (x8) {
@@ -913,16 +915,23 @@ function floors(results: CaseResult[], quick: boolean, reps: number): Floor[] {
     const b = Number(nd.samples[0]?.detail['output_bytes'] ?? 0);
     if (a && b) fl.push({ id: 'parquet_size', target: 'Parquet output size against NDJSON (reported)', measured: `${(a / MB).toFixed(1)} MB vs ${(b / MB).toFixed(1)} MB (${((100 * a) / b).toFixed(1)} %)`, status: 'INFO' });
   }
-  const conn = results.filter((r) => r.kind === 'connector' && r.group !== 'typed' && r.group !== 'changes' && r.group !== 'backfill' && r.reps);
+  // With the default settings: the split CSV (split_csv_min_bytes, off by default) is judged apart.
+  const conn = results.filter((r) => r.kind === 'connector' && r.group !== 'typed' && r.group !== 'changes' && r.group !== 'backfill' && r.id !== 'connector_csv_split' && r.reps);
+  const split = by.get('connector_csv_split');
+  fl.push(
+    split
+      ? { id: 'split_rss', target: 'CSV split over every core, peak RSS ≤ 250 MB', measured: `${(split.peak_rss_bytes / MB).toFixed(1)} MB`, status: status(split.peak_rss_bytes <= 250 * MB, split) }
+      : { id: 'split_rss', target: 'CSV split over every core, peak RSS ≤ 250 MB', measured: 'not run', status: 'N/A' },
+  );
   if (conn.length) {
     const worst = conn.reduce((a, b) => (b.peak_rss_bytes > a.peak_rss_bytes ? b : a));
     fl.push({
       id: 'peak_rss',
-      target: 'connector peak RSS ≤ 250 MB (every connector case)',
+      target: 'connector peak RSS ≤ 250 MB (every connector case with the default settings)',
       measured: `${(worst.peak_rss_bytes / MB).toFixed(1)} MB (${worst.id})`,
       status: status(worst.peak_rss_bytes <= 250 * MB, ...conn),
     });
-  } else fl.push({ id: 'peak_rss', target: 'connector peak RSS ≤ 250 MB (every connector case)', measured: 'not run', status: 'N/A' });
+  } else fl.push({ id: 'peak_rss', target: 'connector peak RSS ≤ 250 MB (every connector case with the default settings)', measured: 'not run', status: 'N/A' });
   const small = by.get('connector_mem_small');
   const big = by.get('connector_mem_big');
   if (small && big) {
@@ -1007,6 +1016,16 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   const opt = options();
   const log = (s: string) => process.stderr.write(s + '\n');
+  if (opt.judge) {
+    // The same samples, judged again (the floors changed, not the measurements): the table is reprinted as measured.
+    const doc = JSON.parse(readFileSync(opt.judge, 'utf8')) as { options: { quick: boolean; reps: number }; cases: CaseResult[]; floors: Floor[]; noop_setup?: Sample; build: { fingerprint: string; commit?: string; dirty_files?: number }; floors_judged?: unknown };
+    doc.floors = floors(doc.cases, doc.options.quick, doc.options.reps);
+    doc.floors_judged = { at: new Date().toISOString(), by_commit: gitInfo().commit ?? null };
+    process.stdout.write(render(doc.cases, doc.floors, { reps: doc.options.reps, quick: doc.options.quick, plan: PLANS[doc.options.quick ? 'quick' : 'full'], noopSetup: doc.noop_setup, build: `${doc.build.fingerprint} (commit ${doc.build.commit?.slice(0, 12) ?? '?'}${doc.build.dirty_files ? ` + ${doc.build.dirty_files} changed files` : ''})` }));
+    writeFileSync(opt.judge, JSON.stringify(doc, null, 2) + '\n');
+    log(`bench: judged ${opt.judge} again by the floors of this build`);
+    return 0;
+  }
   if (!existsSync(CONNECTOR_BIN)) throw new Error(`${CONNECTOR_BIN} is missing: build first (make build)`);
 
   const root = benchRoot();
