@@ -120,6 +120,15 @@ describe('staged files', () => {
     expect(r.got.equals(r.want)).toBe(true);
   });
 
+  it('writes issued without waiting for each other land in the order they were issued, across the switch to O_DIRECT', async () => {
+    const dest = join(root, 'unawaited.out');
+    const st = await stageFile(join(root, 'unawaited'), async (tmp) => (await rename(tmp, dest), dest));
+    const all = pieces();
+    await Promise.all(all.map((b) => st.write(b)));
+    await st.commit('x');
+    expect(readFileSync(dest).equals(Buffer.concat(all))).toBe(true);
+  });
+
   it('where the file system refuses O_DIRECT, the output is written buffered: the same bytes', async () => {
     const r = await bigStaged(join(root, 'refused'), true);
     expect(r.opened).toEqual(['refused']);

@@ -85,6 +85,7 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
   let syncError: unknown;
   /** Wait for the background sync (before the handle is closed or the file is synced for good). */
   const settle = async () => {
+    await writing;
     await endDirect();
     if (syncing) await syncing;
     syncing = undefined;
@@ -105,34 +106,41 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
     const { tail, at } = await d.end();
     if (tail.length) await plain(tail, at);
   };
+  /** Writes one after the other, whoever calls: the direct writer's areas and `bytes` assume it. */
+  let writing: Promise<void> = Promise.resolve();
+  const writeNow = async (chunk: Buffer) => {
+    if (!fh) throw new ConnectorError('E_SINK', 'write after commit/abort');
+    if (!direct && !directRefused && bytes + chunk.length >= DIRECT_AFTER) {
+      // Up to the next aligned offset through the ordinary handle, then directly.
+      const lead = Math.min(chunk.length, (ALIGN - (bytes % ALIGN)) % ALIGN);
+      if (lead) {
+        await plain(chunk.subarray(0, lead), bytes);
+        bytes += lead;
+        unsynced += lead;
+        chunk = chunk.subarray(lead);
+      }
+      if (bytes % ALIGN === 0) {
+        direct = await DirectWriter.open(tmp, bytes);
+        if (!direct) directRefused = true;
+      }
+    }
+    if (direct) await direct.write(chunk);
+    else await plain(chunk, bytes);
+    bytes += chunk.length;
+    unsynced += chunk.length;
+    if (durable && unsynced >= syncEvery && !syncing) {
+      unsynced = 0;
+      syncing = fh.datasync().then(
+        () => void (syncing = undefined),
+        (e: unknown) => void ((syncError ??= e), (syncing = undefined)),
+      );
+    }
+  };
   return {
-    async write(chunk: Buffer) {
-      if (!fh) throw new ConnectorError('E_SINK', 'write after commit/abort');
-      if (!direct && !directRefused && bytes + chunk.length >= DIRECT_AFTER) {
-        // Up to the next aligned offset through the ordinary handle, then directly.
-        const lead = Math.min(chunk.length, (ALIGN - (bytes % ALIGN)) % ALIGN);
-        if (lead) {
-          await plain(chunk.subarray(0, lead), bytes);
-          bytes += lead;
-          unsynced += lead;
-          chunk = chunk.subarray(lead);
-        }
-        if (bytes % ALIGN === 0) {
-          direct = await DirectWriter.open(tmp, bytes);
-          if (!direct) directRefused = true;
-        }
-      }
-      if (direct) await direct.write(chunk);
-      else await plain(chunk, bytes);
-      bytes += chunk.length;
-      unsynced += chunk.length;
-      if (durable && unsynced >= syncEvery && !syncing) {
-        unsynced = 0;
-        syncing = fh.datasync().then(
-          () => void (syncing = undefined),
-          (e: unknown) => void ((syncError ??= e), (syncing = undefined)),
-        );
-      }
+    write(chunk: Buffer) {
+      const p = writing.then(() => writeNow(chunk));
+      writing = p.catch(() => {});
+      return p;
     },
     async rewrite(fn: ((line: string) => string | null) | null) {
       if (!fh) throw new ConnectorError('E_SINK', 'rewrite after commit/abort');
