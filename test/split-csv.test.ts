@@ -148,6 +148,24 @@ describe('a large CSV parsed in parts on several threads', () => {
     expect(dead(join(dir, 'dl-refuse-2'))).toEqual(dead(join(dir, 'dl-refuse-1')));
   });
 
+  it('a last range that fails because it started inside a row refuses the split: the file is read in one pass, as with one thread', async () => {
+    const landing = join(dir, 'l-lastrange');
+    mkdirSync(landing);
+    // A stray quote in row 1 (text to the parser, a quote to the scan), then near the end a quoted
+    // field holding a line break and 100 commas: a range cut there starts inside the field and
+    // fails for too many fields, which one pass does not.
+    const rows: string[] = [BOM + '"guid","date","narration",amount\r\n', '"g-0","2024-04-01",ab"c,1\r\n'];
+    for (let i = 1; i < 1500; i++) rows.push(`"g-${i}","2024-04-01","entry ${i}, with a comma",${i}\r\n`);
+    rows.push(`"g-x","2024-04-01","line one\r\n${','.repeat(100)}",7\r\n`);
+    for (let i = 1500; i < 1510; i++) rows.push(`"g-${i}","2024-04-01","entry ${i}",${i}\r\n`);
+    writeFileSync(join(landing, 'trn_voucher.csv'), rows.join(''));
+    const { one, two } = await both(dir, 'lastrange', landing, { limits: { max_fields: 64 } });
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    expect(events(two.stderr, 'split_refused')).toHaveLength(1);
+    expect(readOutputs(join(dir, 'out-lastrange-2')).map(view)).toEqual(readOutputs(join(dir, 'out-lastrange-1')).map(view));
+  });
+
   it('fails a file cut short in its last part as one pass does: same code, line and offset, nothing delivered', async () => {
     const landing = join(dir, 'l-cut');
     mkdirSync(landing);

@@ -359,7 +359,11 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
       try {
         r = await p;
       } catch (e) {
-        failure = { i, e };
+        // A range that started inside a row (the scan misread a quote) may fail for that alone: judge its start first.
+        const before = start ? results[i - 1]?.part?.end : undefined;
+        if (start && before && (before.carry !== 0 || before.line !== start.line || before.ordinal !== start.ordinal)) {
+          failure = { i, e: new SplitMismatch(`range ${i} stopped at line ${before.line}, row ${before.ordinal} (${before.carry} bytes into a row); range ${i + 1} started at line ${start.line}, row ${start.ordinal} and failed`) };
+        } else failure = { i, e };
         return;
       }
       if (start) {

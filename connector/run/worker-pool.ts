@@ -238,8 +238,16 @@ export class WorkerPool {
     const w = await this.acquire();
     const h = new Uint8Array(head.length);
     h.set(head);
-    return new Promise<RangeResult>((resolve, reject) => {
+    return new Promise<RangeResult>((resolve0, reject0) => {
       let done: RangeResult | undefined;
+      // A thread that exits without an error event (terminated) must not leave the range waiting.
+      const onExit = () => {
+        taken();
+        reject0(new ConnectorError('E_INTERNAL', 'a parsing thread exited while it parsed a range'));
+      };
+      w.once('exit', onExit);
+      const resolve = (r: RangeResult) => (w.off('exit', onExit), resolve0(r));
+      const reject = (e: Error) => (w.off('exit', onExit), reject0(e));
       w.on('message', (m: { t: string; size?: number; rejects?: RangeResult['rejects']; result?: PipelineResult; error?: WorkerError }) => {
         if (m.t === 'rangeDone') {
           // Sized: the thread writes its bytes where the ranges before it end, once they are sized.

@@ -56,18 +56,33 @@ export class DirectWriter {
   /** A direct writer of `path` from `at` (a multiple of ALIGN), or undefined where O_DIRECT is refused. */
   static async open(path: string, at: number): Promise<DirectWriter | undefined> {
     if (!directAvailable || at % ALIGN !== 0) return undefined;
+    let fh: FileHandle;
     try {
-      return new DirectWriter(await open(path, fsConstants.O_WRONLY | O_DIRECT), undefined, at);
+      fh = await open(path, fsConstants.O_WRONLY | O_DIRECT);
     } catch {
+      return undefined;
+    }
+    try {
+      return new DirectWriter(fh, undefined, at);
+    } catch {
+      // No aligned memory to be had (the areas reserve address space): write buffered instead.
+      await fh.close().catch(() => {});
       return undefined;
     }
   }
 
   static openSync(path: string, at: number): DirectWriter | undefined {
     if (!directAvailable || at % ALIGN !== 0) return undefined;
+    let fd: number;
     try {
-      return new DirectWriter(undefined, openSync(path, fsConstants.O_WRONLY | O_DIRECT), at);
+      fd = openSync(path, fsConstants.O_WRONLY | O_DIRECT);
     } catch {
+      return undefined;
+    }
+    try {
+      return new DirectWriter(undefined, fd, at);
+    } catch {
+      closeSync(fd);
       return undefined;
     }
   }
