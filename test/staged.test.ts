@@ -135,6 +135,32 @@ describe('staged files', () => {
     expect(r.got.equals(r.want)).toBe(true);
   });
 
+  it('bytes written from outside (external) are synced in the background as they are reported, and a failed sync fails finish', async () => {
+    for (const fail of [false, true]) {
+      const seen = await spyDatasync(fail);
+      const dir = join(root, `outside-${fail}`);
+      const st = await stageFile(dir, async (tmp) => tmp, { syncEvery: 64 * 1024 });
+      const ext = await st.external!();
+      const { appendFileSync } = await import('node:fs');
+      for (let i = 0; i < 200; i++) {
+        const c = chunk(i);
+        appendFileSync(ext.path, c);
+        ext.wrote?.(c.length);
+      }
+      if (fail) {
+        await expect(ext.finish(0)).rejects.toThrow(/EIO/);
+        await st.abort();
+      } else {
+        await ext.finish(0);
+        await st.commit('x');
+      }
+      // finish waited for the sync the reports started (one at a time: at least one).
+      expect(seen.calls).toBeGreaterThan(0);
+      restore?.();
+      restore = undefined;
+    }
+  });
+
   it('does not sync an output that is uploaded, not renamed', async () => {
     const seen = await spyDatasync(false);
     const dir = join(root, 'upload');

@@ -5,12 +5,6 @@ export type ByteSink = (chunk: Buffer) => Promise<void>;
 const FLUSH_AT = 4 << 20;
 
 /**
- * The byte buffer under the envelope writer and the row log: a writer appends at `pos` (after
- * `ensure`), and `flush` hands what it wrote to the sink. Double-buffered: the sink writes one
- * buffer while the parser fills the other, so parsing and I/O overlap; a flush waits for the
- * previous write only. Starts small (most files are small) and grows to about FLUSH_AT for big ones.
- */
-/**
  * Buffers of writers that finished (drained), kept for the next writer on the same thread: a thread
  * that parses one range or file after another reuses their memory instead of growing new buffers
  * (fresh pages cost more than their bytes on some virtual machines; measured on ranges of a CSV).
@@ -22,6 +16,12 @@ function take(): Buffer {
   return FREE.pop() ?? Buffer.allocUnsafe(64 * 1024);
 }
 
+/**
+ * The byte buffer under the envelope writer and the row log: a writer appends at `pos` (after
+ * `ensure`), and `flush` hands what it wrote to the sink. Double-buffered: the sink writes one
+ * buffer while the parser fills the other, so parsing and I/O overlap; a flush waits for the
+ * previous write only. Starts small (most files are small) and grows to about FLUSH_AT for big ones.
+ */
 export abstract class DoubleBuffer {
   buf: Buffer = take();
   pos = 0;

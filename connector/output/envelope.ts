@@ -300,8 +300,6 @@ function keyBytes(keys: readonly FieldKey[]): number {
   return n;
 }
 const Q = 34;
-const TRUE_BYTES = Buffer.from('true');
-const FALSE_BYTES = Buffer.from('false');
 /** 1 where a byte needs escaping inside a JSON string. */
 const ESC = new Uint8Array(256);
 for (let i = 0; i < 32; i++) ESC[i] = 1;

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
-import { ALIGN, DIRECT_AFTER, DirectWriter } from '../sinks/_direct.js';
+import { ALIGN, DIRECT_AFTER, DirectWriter, leadToAlign } from '../sinks/_direct.js';
 import { parentPort } from 'node:worker_threads';
 import { isConnectorError } from '../errors.js';
 import { FilePipeline, type PipelineSpec } from './pipeline.js';
@@ -40,7 +40,7 @@ function appendAll(fd: number, b: Buffer): void {
 function stageWrite(fd: number, chunk: Buffer): void {
   const n = chunk.length;
   if (!stageDirect && !directTried && staged + n >= DIRECT_AFTER) {
-    const lead = Math.min(n, (ALIGN - ((stageBase + staged) % ALIGN)) % ALIGN);
+    const lead = leadToAlign(stageBase + staged, n);
     if (lead) {
       appendAll(fd, chunk.subarray(0, lead));
       staged += lead;

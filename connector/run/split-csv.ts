@@ -1,9 +1,9 @@
 import { closeSync, openSync, statSync } from 'node:fs';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { mergeInference, samplesOf, shapesOf, type FileInference } from '../drift/infer.js';
 import type { Readable } from 'node:stream';
 import { ConnectorError } from '../errors.js';
-import type { CsvResume } from '../formats/csv.js';
+import type { CsvEnd, CsvResume } from '../formats/csv.js';
 import type { RejectedRow } from '../rows/row-sink.js';
 import type { ExternalStage } from '../sinks/sink.js';
 import { csvNoRows, type PipelineOutput, type PipelineResult, type PipelineSpec } from './pipeline.js';
@@ -39,6 +39,11 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const Q = 34;
 const CR = 13;
 const LF = 10;
+
+/** Did the part or range before stop anywhere but where the next one started (`from`)? */
+function stoppedElsewhere(end: CsvEnd, from: CsvResume): boolean {
+  return end.carry !== 0 || end.line !== from.line || end.ordinal !== from.ordinal;
+}
 
 /** The split was refused: read the file again in one pass. */
 export class SplitMismatch extends Error {
@@ -177,7 +182,7 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
   const checkBoundary = (i: number, results: PipelineResult[]) => {
     const end = results[i - 1]!.part!.end;
     const from = parts[i]!.from!;
-    if (end.carry !== 0 || end.line !== from.line || end.ordinal !== from.ordinal) {
+    if (stoppedElsewhere(end, from)) {
       throw new SplitMismatch(`part ${i} stopped at line ${end.line}, row ${end.ordinal} (${end.carry} bytes into a row); part ${i + 1} started at line ${from.line}, row ${from.ordinal}`);
     }
   };
@@ -260,8 +265,6 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
 /** A range of a CSV is about this large (less for smaller files, so that every thread gets several). */
 const RANGE_BYTES = 4 << 20;
 const MIN_RANGE_BYTES = 32 << 10;
-/** Bytes the threads write into a staged file between two background syncs of it. */
-const SYNC_EVERY = 32 << 20;
 
 /**
  * The pipeline of a CSV cut into ranges as it is read: the main thread reads the file once in order
@@ -322,19 +325,11 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
   const queue: Array<Promise<void>> = [];
   let writes: Promise<void> = Promise.resolve();
   let failure: { i: number; e: unknown } | undefined;
-  // A staged file the threads write into: each range at the offset where those before it end, and
-  // synced in the background as it grows (as the sink does for what it writes itself).
+  // A staged file the threads write into: each range at the offset where those before it end (the
+  // stage syncs it in the background as it grows, `wrote`).
   const base = statSync(stage.path).size;
   let offsets: Promise<number> = Promise.resolve(base);
   let written = 0;
-  let unsynced = 0;
-  let syncFh: FileHandle | undefined;
-  let syncing: Promise<void> | undefined;
-  let syncError: unknown;
-  const syncNow = async () => {
-    syncFh ??= await open(stage.path, 'r');
-    await syncFh.datasync();
-  };
 
   const dispatch = () => {
     if (!cur || rangeBytes === 0) return;
@@ -361,14 +356,14 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
       } catch (e) {
         // A range that started inside a row (the scan misread a quote) may fail for that alone: judge its start first.
         const before = start ? results[i - 1]?.part?.end : undefined;
-        if (start && before && (before.carry !== 0 || before.line !== start.line || before.ordinal !== start.ordinal)) {
+        if (start && before && stoppedElsewhere(before, start)) {
           failure = { i, e: new SplitMismatch(`range ${i} stopped at line ${before.line}, row ${before.ordinal} (${before.carry} bytes into a row); range ${i + 1} started at line ${start.line}, row ${start.ordinal} and failed`) };
         } else failure = { i, e };
         return;
       }
       if (start) {
         const end = results[i - 1]!.part!.end;
-        if (end.carry !== 0 || end.line !== start.line || end.ordinal !== start.ordinal) {
+        if (stoppedElsewhere(end, start)) {
           failure = { i, e: new SplitMismatch(`range ${i} stopped at line ${end.line}, row ${end.ordinal} (${end.carry} bytes into a row); range ${i + 1} started at line ${start.line}, row ${start.ordinal}`) };
           return;
         }
@@ -378,14 +373,7 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
       results.push(r.result);
       rowsWritten += r.result.rows;
       written += r.size;
-      unsynced += r.size;
-      if (unsynced >= SYNC_EVERY && !syncing) {
-        unsynced = 0;
-        syncing = syncNow().then(
-          () => void (syncing = undefined),
-          (e: unknown) => void ((syncError ??= e), (syncing = undefined)),
-        );
-      }
+      stage.wrote?.(r.size);
     });
     writes = done.catch((e: unknown) => void (failure ??= { i, e }));
     queue.push(writes);
@@ -421,20 +409,13 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
       if (b.length) await append(b);
     },
     async end() {
-      try {
-        if (failure) refuse(failure);
-        dispatch();
-        await writes;
-        if (failure) {
-          // The last range, started where it should: it fails for the file's reasons.
-          if (failure.i === dispatched - 1 && !(failure.e instanceof SplitMismatch)) throw failure.e;
-          refuse(failure);
-        }
-        if (syncing) await syncing;
-        if (syncError !== undefined) throw syncError;
-      } finally {
-        await syncFh?.close().catch(() => {});
-        syncFh = undefined;
+      if (failure) refuse(failure);
+      dispatch();
+      await writes;
+      if (failure) {
+        // The last range, started where it should: it fails for the file's reasons.
+        if (failure.i === dispatched - 1 && !(failure.e instanceof SplitMismatch)) throw failure.e;
+        refuse(failure);
       }
       await stage.finish(written);
       return joinResults(results);
@@ -442,9 +423,6 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
     async abort() {
       closed = true;
       await writes.catch(() => {});
-      if (syncing) await syncing;
-      await syncFh?.close().catch(() => {});
-      syncFh = undefined;
     },
   };
 }

@@ -36,6 +36,11 @@ function returnArea(a: Buffer): void {
   if (freeAreas.length < 4) freeAreas.push(a);
 }
 
+/** Of `n` bytes to write at `offset`, how many go through the ordinary handle before an aligned offset. */
+export function leadToAlign(offset: number, n: number): number {
+  return Math.min(n, (ALIGN - (offset % ALIGN)) % ALIGN);
+}
+
 /** Can this process write directly at all (a Linux build of Node)? */
 export const directAvailable = O_DIRECT !== 0;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConnectorError } from '../errors.js';
 import { ownerTag } from '../../state/debris.js';
-import { ALIGN, DIRECT_AFTER, DirectWriter, directAvailable } from './_direct.js';
+import { ALIGN, DIRECT_AFTER, DirectWriter, directAvailable, leadToAlign } from './_direct.js';
 import type { CommitMeta, LineOut, StagedOutput, WithheldRow } from './sink.js';
 
 /**
@@ -83,13 +83,32 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
   let syncing: Promise<void> | undefined;
   /** A background sync that failed: the data may not be on disk, whatever a later sync says. */
   let syncError: unknown;
-  /** Wait for the background sync (before the handle is closed or the file is synced for good). */
-  const settle = async () => {
-    await writing;
-    await endDirect();
+  /** While the file is written from outside (`external`), a handle of its own to sync it through. */
+  let syncFh: FileHandle | undefined;
+  /** `n` more bytes are in the file: past `syncEvery` since the last sync, one starts in the background. */
+  const grew = (n: number) => {
+    unsynced += n;
+    if (!durable || unsynced < syncEvery || syncing) return;
+    unsynced = 0;
+    syncing = (async () => {
+      const h = fh ?? (syncFh ??= await open(tmp, 'r'));
+      await h.datasync();
+    })().then(
+      () => void (syncing = undefined),
+      (e: unknown) => void ((syncError ??= e), (syncing = undefined)),
+    );
+  };
+  /** Wait for the background sync (before a handle is closed or the file is synced for good). */
+  const waitSync = async () => {
     if (syncing) await syncing;
     syncing = undefined;
     if (syncError !== undefined) throw syncError;
+  };
+  /** Writes done, the direct writer's tail written, the background sync over. */
+  const settle = async () => {
+    await writing;
+    await endDirect();
+    await waitSync();
   };
   // Past DIRECT_AFTER bytes, written with O_DIRECT where the file system allows it (sinks/_direct.ts).
   let direct: DirectWriter | undefined;
@@ -112,11 +131,11 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
     if (!fh) throw new ConnectorError('E_SINK', 'write after commit/abort');
     if (!direct && !directRefused && bytes + chunk.length >= DIRECT_AFTER) {
       // Up to the next aligned offset through the ordinary handle, then directly.
-      const lead = Math.min(chunk.length, (ALIGN - (bytes % ALIGN)) % ALIGN);
+      const lead = leadToAlign(bytes, chunk.length);
       if (lead) {
         await plain(chunk.subarray(0, lead), bytes);
         bytes += lead;
-        unsynced += lead;
+        grew(lead);
         chunk = chunk.subarray(lead);
       }
       if (bytes % ALIGN === 0) {
@@ -127,14 +146,7 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
     if (direct) await direct.write(chunk);
     else await plain(chunk, bytes);
     bytes += chunk.length;
-    unsynced += chunk.length;
-    if (durable && unsynced >= syncEvery && !syncing) {
-      unsynced = 0;
-      syncing = fh.datasync().then(
-        () => void (syncing = undefined),
-        (e: unknown) => void ((syncError ??= e), (syncing = undefined)),
-      );
-    }
+    grew(chunk.length);
   };
   return {
     write(chunk: Buffer) {
@@ -189,7 +201,14 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
       fh = undefined;
       return {
         path: tmp,
+        wrote: grew,
         finish: async (n: number) => {
+          try {
+            await waitSync();
+          } finally {
+            await syncFh?.close().catch(() => {});
+            syncFh = undefined;
+          }
           bytes += n;
           fh = await open(tmp, 'a', 0o600);
         },
@@ -287,6 +306,9 @@ export async function stageFile(stagingDir: string, deliver: Deliver, opts: Stag
         await fh.close().catch(() => {});
         fh = undefined;
       }
+      await waitSync().catch(() => {});
+      await syncFh?.close().catch(() => {});
+      syncFh = undefined;
       await opts.onAbort?.().catch(() => {});
       await rm(tmp, { force: true });
       await rm(tmp + '.rw', { force: true });

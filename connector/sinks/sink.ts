@@ -27,6 +27,12 @@ export interface WithheldRow {
  */
 export interface ExternalStage {
   path: string;
+  /**
+   * `bytes` more were written into the file from outside: a durable stage syncs it in the background
+   * as it grows, as it does what it writes itself.
+   */
+  wrote?(bytes: number): void;
+  /** The writer from outside is done: waits for a background sync (its failure fails here). */
   finish(bytesAppended: number): Promise<void>;
   /** Hand over files that follow the staged file as parts of it (sinks that read them in order). */
   attach?(paths: string[]): void;
