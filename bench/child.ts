@@ -154,42 +154,36 @@ async function saxes(file: string, encoding: BufferEncoding): Promise<void> {
 }
 
 /**
- * A stage of the connector's own XML path, alone, on a UTF-8 file decoded in 32 KiB pieces as the
- * pipeline decodes it: `tokenize` runs the tokenizer with a handler that only counts VOUCHER
- * elements; `records` runs the Tally reader building every row into a sink that does nothing. With
- * the whole run (connector_xml_dense) they say where the time goes: tokenizing, building records,
- * and writing them out.
+ * A stage of the connector's own XML path, alone, on a UTF-8 file read as the pipeline reads it:
+ * `tokenize` runs the tokenizer with a handler that only counts VOUCHER elements; `records` runs
+ * the Tally reader building every row into a sink that does nothing. With the whole run
+ * (connector_xml_dense) they say where the time goes: tokenizing, building records, and writing
+ * them out.
  */
 async function xmlStage(file: string, stage: string): Promise<void> {
   const t0 = process.hrtime.bigint();
-  const { StringDecoder } = await import('node:string_decoder');
-  let feed: (s: string) => void;
+  let feed: (b: Buffer) => void;
   let done: () => Record<string, unknown>;
   if (stage === 'tokenize') {
     const { XmlTokenizer } = await import('../connector/formats/xml-tokenizer.js');
     let vouchers = 0;
-    const tok = new XmlTokenizer({ open: (name) => void (name === 'VOUCHER' && vouchers++), text: () => {}, close: () => {} }, 1 << 30);
-    feed = (s) => tok.feed(s);
+    const tok = new XmlTokenizer({ open: (name: string) => void (name === 'VOUCHER' && vouchers++), text: () => {}, close: () => {} }, 1 << 30);
+    feed = (b) => tok.feed(b);
     done = () => (tok.end(), { rows: vouchers, vouchers });
   } else if (stage === 'records') {
     const { TallyXmlReader } = await import('../connector/formats/tally-xml.js');
     const sink = { beginRow: () => {}, columns: () => {}, cells: () => {}, record: () => {}, endRow: () => {} };
     const reader = new TallyXmlReader(sink, { max_row_bytes: 1 << 28, max_xml_depth: 100, max_fields: 100_000, max_buffered_master_bytes: 1 << 28 }, 'f');
-    feed = (s) => reader.feedText(s);
+    feed = (b) => reader.feed(b);
     done = () => (reader.end(), { rows: reader.rows, vouchers: reader.vouchers });
   } else throw new Error(`xml-stage: unknown stage ${stage} (tokenize or records)`);
-  const dec = new StringDecoder('utf8');
   let first = true;
   for await (const c of createReadStream(file, { highWaterMark: READ_CHUNK })) {
-    const b = c as Buffer;
-    for (let i = 0; i < b.length; i += 32 * 1024) {
-      let s = dec.write(b.subarray(i, i + 32 * 1024));
-      if (first && s.charCodeAt(0) === 0xfeff) s = s.slice(1);
-      first = false;
-      feed(s);
-    }
+    let b = c as Buffer;
+    if (first && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
+    first = false;
+    feed(b);
   }
-  feed(dec.end());
   finish({ mode: `xml-stage-${stage}`, ...done(), bytes: statSync(file).size } as { mode: string; rows: number; bytes: number }, t0);
 }
 

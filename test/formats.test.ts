@@ -47,8 +47,8 @@ function xml(input: string | Buffer, chunk = 1 << 20) {
     endRow: () => {},
   };
   const r = new TallyXmlReader(sink, DEFAULT_LIMITS);
-  for (let i = 0; i < bytes.length; i += chunk) r.feedText(dec.text(bytes.subarray(i, i + chunk)));
-  r.feedText(dec.endText());
+  for (let i = 0; i < bytes.length; i += chunk) r.feed(dec.utf8(bytes.subarray(i, i + chunk)));
+  r.feed(dec.endUtf8());
   r.end();
   return rows;
 }

@@ -159,7 +159,7 @@ function xmlRecords(body: string): Array<{ entity: string; record: Record<string
   let entity = '';
   const sink: RowSink = { beginRow: (e) => void (entity = e), columns: () => {}, cells: () => {}, record: (r) => void out.push({ entity, record: JSON.parse(JSON.stringify(r)) }), endRow: () => {} };
   const r = new TallyXmlReader(sink, LIMITS);
-  r.feedText(text);
+  r.feed(Buffer.from(text));
   r.end();
   return out;
 }

@@ -48,7 +48,6 @@ const LF = 10;
 const EMPTY = Buffer.alloc(0);
 
 export class CsvReader implements RowReader {
-  readonly input = 'bytes' as const;
   private work: Buffer = EMPTY;
   private carryLen = 0;
   /** Per column: classify text values for inference (not needed where the column is declared text). */
@@ -90,10 +89,6 @@ export class CsvReader implements RowReader {
 
   get entityName(): string {
     return this.entity;
-  }
-
-  feedText(): void {
-    throw new Error('the CSV reader reads bytes');
   }
 
   feed(chunk: Buffer): void {

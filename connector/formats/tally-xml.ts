@@ -1,6 +1,6 @@
 import { fileError } from '../errors.js';
 import { decodeEntities, parseAttrs, XmlTokenizer, type XmlHandler } from './xml-tokenizer.js';
-import { tagInfo } from './tally/fields.js';
+import { tagInfo, type TagInfo } from './tally/fields.js';
 import { flattenMaster, flattenVoucher, isVoucher, masterIdentity, type Row, type XNode } from './tally/objects.js';
 import type { RowSink } from '../rows/row-sink.js';
 import type { RowReader } from './reader.js';
@@ -38,9 +38,8 @@ const STATICS = new Set(['SVCURRENTCOMPANY', 'SVFROMDATE', 'SVTODATE']);
  * name, so one file feeds many entities. Vouchers are emitted as soon as they close; masters are held
  * until the end of the file so that a master repeated in the file is emitted once (highest ALTERID).
  */
-export class TallyXmlReader implements XmlHandler, RowReader {
-  readonly input = 'text' as const;
-  private readonly tok: XmlTokenizer;
+export class TallyXmlReader implements XmlHandler<TagInfo>, RowReader {
+  private readonly tok: XmlTokenizer<TagInfo>;
   private readonly outer: string[] = [];
   private readonly objStack: XNode[] = [];
   private objStartOffset = 0;
@@ -70,7 +69,7 @@ export class TallyXmlReader implements XmlHandler, RowReader {
     private readonly limits: TallyXmlLimits,
     private readonly fileId = 'file',
   ) {
-    this.tok = new XmlTokenizer(this, limits.max_row_bytes);
+    this.tok = new XmlTokenizer(this, limits.max_row_bytes, tagInfo);
   }
 
   get objects(): number {
@@ -79,12 +78,9 @@ export class TallyXmlReader implements XmlHandler, RowReader {
     return n;
   }
 
-  feed(): void {
-    throw new Error('the Tally XML reader reads text');
-  }
-
-  feedText(text: string): void {
-    this.tok.feed(text);
+  /** UTF-8 bytes (the decoder's output, whatever the file's encoding). */
+  feed(chunk: Buffer): void {
+    this.tok.feed(chunk);
   }
 
   private emit(r: Row, line: number): void {
@@ -117,15 +113,15 @@ export class TallyXmlReader implements XmlHandler, RowReader {
     this.masters.clear();
   }
 
-  open(name: string, attrs: string, selfClosing: boolean, pos: number): void {
+  open(name: string, info: TagInfo, attrs: string, selfClosing: boolean, pos: number): void {
     const stack = this.objStack;
     if (stack.length) {
-      const node: XNode = { name, info: tagInfo(name), attrs: attrs ? this.attrs(attrs, pos) : null, children: null, text: null, line: 0 };
+      const node: XNode = { name, info, attrs: attrs ? this.attrs(attrs, pos) : null, children: null, text: null, line: 0 };
       const parent = stack[stack.length - 1]!;
       (parent.children ??= []).push(node);
       if (++this.objFields > this.limits.max_fields * 64) this.limit(`an object with more than ${this.limits.max_fields * 64} elements`, pos);
       if (stack.length >= this.limits.max_xml_depth) this.limit(`elements nested deeper than ${this.limits.max_xml_depth}`, pos);
-      if (this.tok.offsetOf(pos) - this.objStartOffset > this.limits.max_row_bytes) this.limit(`a Tally object longer than ${this.limits.max_row_bytes} characters`, pos);
+      if (this.tok.offsetOf(pos) - this.objStartOffset > this.limits.max_row_bytes) this.limit(`a Tally object longer than ${this.limits.max_row_bytes} bytes`, pos);
       stack.push(node);
       return;
     }
@@ -143,7 +139,7 @@ export class TallyXmlReader implements XmlHandler, RowReader {
       outer.push(name);
       return;
     }
-    const node: XNode = { name, info: tagInfo(name), attrs: attrs ? this.attrs(attrs, pos) : null, children: null, text: null, line: this.tok.lineAt(pos) };
+    const node: XNode = { name, info, attrs: attrs ? this.attrs(attrs, pos) : null, children: null, text: null, line: this.tok.lineAt(pos) };
     this.objStartOffset = this.tok.offsetOf(pos);
     this.objFields = 0;
     stack.push(node);

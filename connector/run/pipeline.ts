@@ -100,9 +100,6 @@ export function csvNoRows(rejected: number, firstReject: string | undefined): st
   return 'the CSV has a header and no rows';
 }
 
-/** Decoded pieces for the XML reader stay well under V8's large-object size (measured: peak memory follows). */
-const XML_PIECE = 32 * 1024;
-
 export class FilePipeline {
   private readonly decoder: TextDecoderStream8;
   private readonly reader: RowReader;
@@ -153,19 +150,10 @@ export class FilePipeline {
 
   /** The one drive loop: decode a chunk the way the reader takes it, push it, let the writer flush. */
   async feed(chunk: Buffer): Promise<void> {
-    const r = this.reader;
     // Decode, then label: the encoding may be decided by the piece just decoded.
-    if (r.input === 'bytes') {
-      const b = this.decoder.utf8(chunk);
-      this.syncEncoding();
-      r.feed(b);
-    } else {
-      for (let i = 0; i < chunk.length; i += XML_PIECE) {
-        const t = this.decoder.text(chunk.subarray(i, i + XML_PIECE));
-        this.syncEncoding();
-        r.feedText(t);
-      }
-    }
+    const b = this.decoder.utf8(chunk);
+    this.syncEncoding();
+    this.reader.feed(b);
     const w = this.writer;
     w.tick();
     if (w.full) await w.flush();
@@ -174,15 +162,9 @@ export class FilePipeline {
   /** The end of the file: the reader completes (or throws: a truncated file), the writer drains. */
   async end(): Promise<PipelineResult> {
     const r = this.reader;
-    if (r.input === 'bytes') {
-      const tail = this.decoder.endUtf8();
-      this.syncEncoding();
-      if (tail.length) r.feed(tail);
-    } else {
-      const tail = this.decoder.endText();
-      this.syncEncoding();
-      if (tail) r.feedText(tail);
-    }
+    const tail = this.decoder.endUtf8();
+    this.syncEncoding();
+    if (tail.length) r.feed(tail);
     r.end();
     await this.writer.drain();
     const warnings: string[] = [];
