@@ -118,6 +118,15 @@ describe('encoding detection', () => {
     expect(csv(Buffer.concat([Buffer.from([0xfe, 0xff]), be]), 7).rows).toEqual([{ name: 'राम ट्रेडर्स', city: 'पुणे' }]);
     expect(csv(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 3).rows).toEqual([{ name: 'राम ट्रेडर्स', city: 'पुणे' }]);
   });
+  it('keeps a surrogate pair cut by a chunk, and fails a lone surrogate rather than deliver U+FFFD', () => {
+    const text = 'name\r\nPot 🪴 ltd\r\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    for (const size of [1, 2, 3, 5, 11]) expect(csv(le, size).rows).toEqual([{ name: 'Pot 🪴 ltd' }]);
+    const lone = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name\r\nab', 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from('cd\r\n', 'utf16le')]);
+    for (const size of [3, 4096]) expect(() => csv(lone, size)).toThrow(/invalid UTF-16 \(a lone surrogate\)/);
+    const u16xml = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<ENVELOPE><X>a', 'utf16le'), Buffer.from([0x00, 0xdc]), Buffer.from('</X></ENVELOPE>', 'utf16le')]);
+    expect(() => xml(u16xml)).toThrow(/lone surrogate/);
+  });
 });
 
 describe('CSV', () => {

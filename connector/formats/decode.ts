@@ -88,6 +88,8 @@ export class TextDecoderStream8 {
   /** Windows-1252 text: bytes at the end of the last piece that could start a UTF-8 character. */
   private tail8: Buffer | undefined;
   private offset = 0; // bytes consumed (after any BOM)
+  /** UTF-16: a high surrogate at the end of the last piece, waiting for its pair. */
+  private highSurrogate = '';
   private readonly bomLen: number;
   private bomSkipped = 0;
 
@@ -223,10 +225,26 @@ export class TextDecoderStream8 {
         this.checkUtf8(chunk);
         return chunk;
       }
-      return Buffer.from(this.decodeString(chunk), 'utf8');
+      return this.toUtf8(this.decodeString(chunk));
     } finally {
       this.done(chunk);
     }
+  }
+
+  /**
+   * Decoded UTF-16 or Windows-1252 text as UTF-8. A lone surrogate (invalid UTF-16) has no UTF-8
+   * form: it would come out as U+FFFD, a character the file does not hold, so the file fails as
+   * invalid UTF-8 does. (A pair cut at the end of a chunk is held by the decoder, never lone here.)
+   */
+  private toUtf8(text: string): Buffer {
+    if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) {
+      const i = loneSurrogate(text);
+      const at = this.offset + 2 * i;
+      throw fileError('E_FILE_ENCODING', `invalid UTF-16 (a lone surrogate) at about byte ${at} in a file detected as ${this.mode}`, { offset: at }, {
+        hint: 're-export the file: the text is damaged at that point (Tally writes well-formed UTF-16)',
+      });
+    }
+    return Buffer.from(text, 'utf8');
   }
 
   /** `this.offset` is the absolute offset of `chunk` while this runs. */
@@ -240,15 +258,32 @@ export class TextDecoderStream8 {
         return this.sd.write(chunk);
       case 'utf-16le':
         this.sd ??= new StringDecoder('utf16le');
-        return this.sd.write(chunk);
+        return this.paired(this.sd.write(chunk));
       case 'utf-16be':
         this.sd ??= new StringDecoder('utf16le');
-        return this.sd.write(this.swap(chunk));
+        return this.paired(this.sd.write(this.swap(chunk)));
       case 'windows-1252':
         this.checkNotUtf8(chunk);
         this.td ??= new TextDecoder('windows-1252');
         return this.td.decode(chunk, { stream: true });
     }
+  }
+
+  /**
+   * UTF-16 text with a surrogate pair whole: the string decoder hands out the two halves of a pair
+   * cut at an odd byte separately, so a high surrogate at the end is held for the next piece.
+   */
+  private paired(text: string): string {
+    if (this.highSurrogate) {
+      text = this.highSurrogate + text;
+      this.highSurrogate = '';
+    }
+    const n = text.length;
+    if (n > 0 && (text.charCodeAt(n - 1) & 0xfc00) === 0xd800) {
+      this.highSurrogate = text.slice(n - 1);
+      return text.slice(0, n - 1);
+    }
+    return text;
   }
 
   /** A character held back at the very end of 8-bit text is not UTF-8 (it is incomplete): Windows-1252. */
@@ -265,19 +300,23 @@ export class TextDecoderStream8 {
     const h = this.flushHeld();
     const head = h ? this.decodeString(h) : '';
     if (this.mode === 'utf-8' && this.carry?.length) this.truncatedChar();
-    if (this.sd) return head + this.sd.end();
+    if (this.sd) {
+      const rest = this.paired(this.sd.end()) + this.highSurrogate; // a high surrogate left at the end is lone
+      this.highSurrogate = '';
+      return head + rest;
+    }
     if (this.td) return head + this.td.decode();
     return head;
   }
 
   endUtf8(): Buffer {
     const h = this.flushHeld();
-    if (h) return Buffer.from(this.decodeString(h) + (this.td?.decode() ?? ''), 'utf8');
+    if (h) return this.toUtf8(this.decodeString(h) + (this.td?.decode() ?? ''));
     if (this.mode === 'utf-8' || this.mode === 'undecided') {
       if (this.carry?.length) this.truncatedChar();
       return Buffer.alloc(0);
     }
-    return Buffer.from(this.endText(), 'utf8');
+    return this.toUtf8(this.endText());
   }
 
   private truncatedChar(): never {
@@ -296,6 +335,23 @@ export class TextDecoderStream8 {
     }
     return data.swap16();
   }
+}
+
+/** Index of the first unpaired surrogate in `s` (which has one). */
+function loneSurrogate(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+    }
+    return i;
+  }
+  return s.length;
 }
 
 /**
