@@ -66,6 +66,12 @@ export interface RangeResult {
   result: PipelineResult;
 }
 
+/**
+ * A parsing thread's young generation (V8's default is ~48 MB here). Two XML threads at 24 MB
+ * peaked 266 MB instead of 289 MB in the same time (3 runs each; 12 MB was worse, 6 MB 12 % slower).
+ */
+const YOUNG_MB = 24;
+
 /** Raw chunks in flight to a worker. */
 const WINDOW = 4;
 
@@ -92,7 +98,7 @@ export class WorkerPool {
     const w = this.idle.pop();
     if (w) return w;
     if (this.all.size < this.size) {
-      const nw = new Worker(workerScript());
+      const nw = new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
       this.all.add(nw);
       nw.on('exit', () => this.all.delete(nw));
       return nw;

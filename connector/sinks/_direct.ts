@@ -16,7 +16,8 @@ import { open, type FileHandle } from 'node:fs/promises';
  */
 export const DIRECT_AFTER = 8 << 20;
 export const ALIGN = 4096;
-const AREA_BYTES = 4 << 20;
+/** A writer's flush (4 MiB) plus what a last row and a tail add: areas rarely need to grow (each growth kept one more). */
+const AREA_BYTES = 5 << 20;
 const O_DIRECT = fsConstants.O_DIRECT ?? 0;
 
 /** Page-aligned memory (the project's TypeScript libraries do not declare WebAssembly). */
