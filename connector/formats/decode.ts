@@ -68,8 +68,9 @@ export function sniffEncoding(head: Buffer): { encoding: Encoding | '8bit'; bom:
 }
 
 /**
- * Streaming decoder. `text()` yields JS strings (for XML); `utf8()` yields UTF-8 bytes (for CSV, which
- * is parsed as bytes). Both track the absolute byte offset of the input for error messages.
+ * Streaming decoder. `utf8()` yields UTF-8 bytes (what both readers parse: UTF-8 passes through,
+ * validated; UTF-16 and Windows-1252 are transcoded); `text()` yields JS strings. Both track the
+ * absolute byte offset of the input for error messages.
  *
  * The encoding is decided once and never revised: by the BOM, by the NUL pattern of UTF-16, or for
  * 8-bit text at its first non-ASCII character (a valid UTF-8 sequence: UTF-8; anything else:

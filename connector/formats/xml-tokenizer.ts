@@ -13,7 +13,8 @@ import { fileError } from '../errors.js';
  * only for what the consumer keeps: an element name is read once per distinct name (then compared
  * in place and handed out as the same string), a short text once per distinct text in a while
  * (`No`, `Yes`, a ledger's name), and other text once, already whole. Lines are counted as the
- * bytes go by. On a dense day book this took the XML run from 9.7 to N s (README, Performance).
+ * bytes go by. With the close tag matched against the element open last, this took the whole run
+ * of the dense day book from 9.7 to 7.3 s (one thread, alternating pairs; README, Performance).
  *
  * Well-formedness of nesting is checked by the consumer (which knows the element stack).
  */
