@@ -104,7 +104,7 @@ export function buildConfigSchema(): Record<string, unknown> {
           max_row_bytes: { type: 'integer', minimum: 1024, default: 16777216, description: 'Largest CSV row or XML object, in bytes of text (default 16 MiB).' },
           max_xml_depth: { type: 'integer', minimum: 8, default: 64 },
           max_fields: { type: 'integer', minimum: 1, default: 4096, description: 'Most CSV columns or fields in one XML object.' },
-          max_buffered_master_bytes: { type: 'integer', minimum: 1024, default: 268435456, description: 'Masters are de-duplicated per file by GUID before they are emitted; this bounds the memory that takes (default 256 MiB).' },
+          max_buffered_master_bytes: { type: 'integer', minimum: 1024, default: 268435456, description: 'Masters are de-duplicated per file by GUID before they are emitted; this bounds the memory that takes, counted as twice the UTF-8 bytes of the masters held (default 256 MiB).' },
           max_decompression_ratio: { type: 'integer', minimum: 1, default: 200, description: 'A .gz whose output exceeds this multiple of its input is refused as a likely zip bomb.' },
           memory_ceiling_bytes: {
             type: 'integer',

@@ -27,6 +27,8 @@ function csv(input: Buffer | string, chunk = 1 << 20) {
   const dec = new TextDecoderStream8(bytes.subarray(0, 16384));
   const r = new CsvReader(writer, (x) => rejects.push(x), { delimiter: 44, maxRowBytes: 1 << 20, maxFields: 100, entityFor: (h) => csvEntity('x.csv', h) });
   for (let i = 0; i < bytes.length; i += chunk) r.feed(dec.utf8(bytes.subarray(i, i + chunk)));
+  const tail = dec.endUtf8(); // as the pipeline ends a file
+  if (tail.length) r.feed(tail);
   r.end();
   out.push(writer.buf.subarray(0, writer.pos));
   const lines = Buffer.concat(out).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -126,6 +128,11 @@ describe('encoding detection', () => {
     for (const size of [3, 4096]) expect(() => csv(lone, size)).toThrow(/invalid UTF-16 \(a lone surrogate\)/);
     const u16xml = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<ENVELOPE><X>a', 'utf16le'), Buffer.from([0x00, 0xdc]), Buffer.from('</X></ENVELOPE>', 'utf16le')]);
     expect(() => xml(u16xml)).toThrow(/lone surrogate/);
+    // Cut to an odd number of bytes: the last character is incomplete, not silently dropped.
+    const odd = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name\r\nCafé', 'utf16le')]).subarray(0, -1);
+    for (const size of [1, 4096]) expect(() => csv(odd, size)).toThrow(/ends inside a UTF-16 character/);
+    const oddBe = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('name\r\nCafé', 'utf16le').swap16()]).subarray(0, -1);
+    expect(() => csv(oddBe, 3)).toThrow(/ends inside a UTF-16 character/);
   });
 });
 

@@ -110,6 +110,8 @@ describe('XML tokenizer (bytes)', () => {
       expect(e.position.line).toBe(3);
     }
     expect(() => events('<A><B x="1"')).toThrow(/ends inside a tag/);
+    // An excerpt in a message ends at a character's end, never inside it.
+    expect(() => events(`<A><B x="${'é'.repeat(30)}`)).toThrow(new RegExp(`ends inside a tag \\("<B x="${'é'.repeat(17)}"\\)`));
     expect(() => events('<A><!-- never closed', 4)).toThrow(/ends inside a tag/);
     expect(() => events(`<A>${'x'.repeat(5000)}</A>`, 512, 1000)).toThrow(/longer than 1000 bytes/);
     // Under the limit, a long value spread over many chunks is one text.

@@ -301,6 +301,12 @@ export class TextDecoderStream8 {
     const h = this.flushHeld();
     const head = h ? this.decodeString(h) : '';
     if (this.mode === 'utf-8' && this.carry?.length) this.truncatedChar();
+    if ((this.mode === 'utf-16le' || this.mode === 'utf-16be') && this.offset % 2 === 1) {
+      // An odd number of bytes: the last character is cut (the string decoder would drop its byte).
+      throw fileError('E_FILE_ENCODING', `the file ends inside a UTF-16 character (an odd number of bytes: ${this.offset})`, { offset: this.offset }, {
+        hint: 'the file looks truncated; land it again once it is complete',
+      });
+    }
     if (this.sd) {
       const rest = this.paired(this.sd.end()) + this.highSurrogate; // a high surrogate left at the end is lone
       this.highSurrogate = '';

@@ -206,6 +206,7 @@ export class TallyXmlReader implements XmlHandler<TagInfo>, RowReader {
       if (id && id.alterid <= prev.alterid) return;
       this.masterBytes -= prev.size;
     }
+    // `size` is the object's UTF-8 bytes: twice that is more than its strings and rows take in V8.
     this.masterBytes += size * 2;
     if (this.masterBytes > this.limits.max_buffered_master_bytes) {
       throw fileError('E_LIMIT', `masters in this file need more than ${this.limits.max_buffered_master_bytes} bytes to de-duplicate`, { line: node.line }, {

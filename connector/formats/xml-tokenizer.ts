@@ -118,7 +118,12 @@ export class XmlTokenizer<T = undefined> {
       return;
     }
     this.take(chunk);
-    this.run(false);
+    try {
+      this.run(false);
+    } catch (e) {
+      this.buf = EMPTY; // nothing of the caller's chunk is kept, even by a reader that failed
+      throw e;
+    }
   }
 
   end(): void {
@@ -335,7 +340,7 @@ export class XmlTokenizer<T = undefined> {
         }
         if (gt >= n) break;
         if (e === lt + 1) {
-          throw fileError('E_XML_SYNTAX', `malformed tag "${(b as unknown as Slicer).utf8Slice(lt, Math.min(gt + 1, lt + 40))}"`, { line });
+          throw fileError('E_XML_SYNTAX', `malformed tag "${excerpt(b, lt, Math.min(gt + 1, lt + 40))}"`, { line });
         }
         const selfClosing = b[gt - 1] === 47;
         let attrs = '';
@@ -358,7 +363,7 @@ export class XmlTokenizer<T = undefined> {
       this.compact(b, pos);
       this.need = this.carry === 0 ? 0 : this.work[0] === 60 ? 62 : 60;
     } else if (pos < n) {
-      throw fileError('E_XML_TRUNCATED', `the file ends inside a tag ("${(b as unknown as Slicer).utf8Slice(pos, Math.min(n, pos + 40))}"): the export looks truncated`, { line }, { hint: 'land the complete file again; nothing from this file was delivered' });
+      throw fileError('E_XML_TRUNCATED', `the file ends inside a tag ("${excerpt(b, pos, Math.min(n, pos + 40))}"): the export looks truncated`, { line }, { hint: 'land the complete file again; nothing from this file was delivered' });
     } else {
       this.compact(b, pos);
     }
@@ -371,12 +376,20 @@ export class XmlTokenizer<T = undefined> {
     this.buf = EMPTY;
     this.carry = rest;
     if (rest === 0) return;
-    if (b.buffer === this.work.buffer && b.byteOffset === this.work.byteOffset) this.work.copyWithin(0, pos, b.length);
+    if (b.buffer === this.work.buffer && b.byteOffset === this.work.byteOffset) {
+      if (pos > 0) this.work.copyWithin(0, pos, b.length);
+    }
     else {
       if (this.work.length < rest) this.work = Buffer.allocUnsafeSlow(Math.max(rest * 2, 64 * 1024));
       b.copy(this.work, 0, pos);
     }
   }
+}
+
+/** `b[from, to)` for a message, extended to the end of a character cut at `to`. */
+function excerpt(b: Buffer, from: number, to: number): string {
+  while (to < b.length && (b[to]! & 0xc0) === 0x80) to++;
+  return (b as unknown as Slicer).utf8Slice(from, to);
 }
 
 function startsWith(b: Buffer, at: number, what: Buffer): boolean {
