@@ -129,7 +129,7 @@ function addList(rec: Record<string, unknown>, c: XNode): void {
     return;
   }
   const typed = c.attrs?.['TYPE'];
-  let scalar = typed !== undefined || kids.every((k) => k.name === base);
+  let scalar = typed !== undefined || allNamed(kids, base);
   if (scalar) for (const k of kids) if (k.children) scalar = false;
   if (scalar) {
     const tmp: Record<string, unknown> = {};
@@ -151,6 +151,11 @@ function addList(rec: Record<string, unknown>, c: XNode): void {
     return;
   }
   appendList(rec, key, [convert(c)]);
+}
+
+function allNamed(kids: readonly XNode[], name: string): boolean {
+  for (const k of kids) if (k.name !== name) return false;
+  return true;
 }
 
 function appendList(rec: Record<string, unknown>, key: string, items: unknown[]): void {
@@ -257,10 +262,20 @@ const PAYHEAD_EXPLODED = new Set(['PAYHEADALLOCATIONS.LIST']);
 const LEDGER_EXPLODED = new Set(['BILLALLOCATIONS.LIST', 'LEDGERCLOSINGVALUES.LIST']);
 const STOCK_ITEM_EXPLODED = new Set(['BATCHALLOCATIONS.LIST', 'GSTDETAILS.LIST']);
 
-function childrenNamed(node: XNode, name: string): XNode[] {
-  const out: XNode[] = [];
-  if (node.children) for (const c of node.children) if (c.name === name && c.children && c.children.length) out.push(c);
-  return out;
+/** Inventory lists of a voucher and the `source` their rows carry (the tag in lower case, without .LIST). */
+const INVENTORY_SOURCES_ALL: ReadonlyArray<readonly [string, string]> = [
+  ['ALLINVENTORYENTRIES.LIST', 'allinventoryentries'],
+  ['INVENTORYENTRIESIN.LIST', 'inventoryentriesin'],
+  ['INVENTORYENTRIESOUT.LIST', 'inventoryentriesout'],
+];
+const INVENTORY_SOURCES: ReadonlyArray<readonly [string, string]> = [['INVENTORYENTRIES.LIST', 'inventoryentries'], INVENTORY_SOURCES_ALL[1]!, INVENTORY_SOURCES_ALL[2]!];
+/** No children of that name (shared: callers only read it). */
+const NONE: readonly XNode[] = Object.freeze([]);
+
+function childrenNamed(node: XNode, name: string): readonly XNode[] {
+  let out: XNode[] | undefined;
+  if (node.children) for (const c of node.children) if (c.name === name && c.children && c.children.length) (out ??= []).push(c);
+  return out ?? NONE;
 }
 
 function hasChild(node: XNode, name: string): boolean {
@@ -271,6 +286,58 @@ function leafText(node: XNode, name: string): string | undefined {
   if (!node.children) return undefined;
   for (const c of node.children) if (c.name === name && !c.children) return c.text === null ? undefined : cleanTallyText(decodeEntities(c.text));
   return undefined;
+}
+
+/**
+ * The rows of one voucher's lines and their running line numbers (a class, not closures made per
+ * voucher): ledger entries with their bill, bank and cost-centre allocations.
+ */
+class VoucherLines {
+  ledgerLine = 0;
+  billLine = 0;
+  bankLine = 0;
+  costLine = 0;
+
+  constructor(
+    readonly rows: Row[],
+    readonly guid: string | null,
+    readonly voucher_key: string,
+    readonly alterid: number | null,
+  ) {}
+
+  ledgerEntry(e: XNode, source: string, inventoryLine: number | null): void {
+    const { rows, guid, voucher_key, alterid } = this;
+    const lineNo = ++this.ledgerLine;
+    const rec = convert(e, { skip: LEDGER_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: lineNo, source, inventory_line_no: inventoryLine } });
+    rows.push({ entity: 'voucher_ledger_entries', record: rec });
+    const ledgerName = (rec['ledgername'] as string | undefined) ?? null;
+    for (const b of childrenNamed(e, 'BILLALLOCATIONS.LIST')) {
+      rows.push({ entity: 'voucher_bill_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++this.billLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
+    }
+    for (const b of childrenNamed(e, 'BANKALLOCATIONS.LIST')) {
+      rows.push({ entity: 'voucher_bank_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++this.bankLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
+    }
+    for (const cat of childrenNamed(e, 'CATEGORYALLOCATIONS.LIST')) {
+      const category = leafText(cat, 'CATEGORY') ?? null;
+      for (const cc of childrenNamed(cat, 'COSTCENTREALLOCATIONS.LIST')) this.costRow(cc, lineNo, ledgerName, category, null);
+    }
+    for (const cc of childrenNamed(e, 'COSTCENTREALLOCATIONS.LIST')) this.costRow(cc, lineNo, ledgerName, null, null);
+    for (const inv of childrenNamed(e, 'INVENTORYALLOCATIONS.LIST')) {
+      const item = leafText(inv, 'STOCKITEMNAME') ?? null;
+      for (const cat of childrenNamed(inv, 'CATEGORYALLOCATIONS.LIST')) {
+        const category = leafText(cat, 'CATEGORY') ?? null;
+        for (const cc of childrenNamed(cat, 'COSTCENTREALLOCATIONS.LIST')) this.costRow(cc, lineNo, ledgerName, category, item);
+      }
+    }
+  }
+
+  private costRow(cc: XNode, lineNo: number, ledgerName: string | null, category: string | null, item: string | null): void {
+    const { guid, voucher_key, alterid } = this;
+    this.rows.push({
+      entity: 'voucher_cost_centre_allocations',
+      record: convert(cc, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++this.costLine, ledger_line_no: lineNo, ledger_name: ledgerName, cost_category: category, stock_item_name: item } }),
+    });
+  }
 }
 
 /**
@@ -292,51 +359,16 @@ export function flattenVoucher(node: XNode, syntheticKey: string): Row[] {
   const voucher_key = guid ?? syntheticKey;
   voucher['voucher_key'] = voucher_key;
 
-  let ledgerLine = 0;
-  let billLine = 0;
-  let bankLine = 0;
-  let costLine = 0;
+  const v = new VoucherLines(rows, guid, voucher_key, alterid);
   const ledgerListName = hasChild(node, 'ALLLEDGERENTRIES.LIST') ? 'ALLLEDGERENTRIES.LIST' : 'LEDGERENTRIES.LIST';
   const ledgerSource = ledgerListName === 'ALLLEDGERENTRIES.LIST' ? 'all_ledger_entries' : 'ledger_entries';
 
-  const ledgerEntry = (e: XNode, source: string, inventoryLine: number | null) => {
-    const lineNo = ++ledgerLine;
-    const rec = convert(e, { skip: LEDGER_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: lineNo, source, inventory_line_no: inventoryLine } });
-    rows.push({ entity: 'voucher_ledger_entries', record: rec });
-    const ledgerName = (rec['ledgername'] as string | undefined) ?? null;
-    for (const b of childrenNamed(e, 'BILLALLOCATIONS.LIST')) {
-      rows.push({ entity: 'voucher_bill_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++billLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
-    }
-    for (const b of childrenNamed(e, 'BANKALLOCATIONS.LIST')) {
-      rows.push({ entity: 'voucher_bank_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++bankLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
-    }
-    const costRow = (cc: XNode, category: string | null, item: string | null) =>
-      rows.push({
-        entity: 'voucher_cost_centre_allocations',
-        record: convert(cc, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++costLine, ledger_line_no: lineNo, ledger_name: ledgerName, cost_category: category, stock_item_name: item } }),
-      });
-    for (const cat of childrenNamed(e, 'CATEGORYALLOCATIONS.LIST')) {
-      const category = leafText(cat, 'CATEGORY') ?? null;
-      for (const cc of childrenNamed(cat, 'COSTCENTREALLOCATIONS.LIST')) costRow(cc, category, null);
-    }
-    for (const cc of childrenNamed(e, 'COSTCENTREALLOCATIONS.LIST')) costRow(cc, null, null);
-    for (const inv of childrenNamed(e, 'INVENTORYALLOCATIONS.LIST')) {
-      const item = leafText(inv, 'STOCKITEMNAME') ?? null;
-      for (const cat of childrenNamed(inv, 'CATEGORYALLOCATIONS.LIST')) {
-        const category = leafText(cat, 'CATEGORY') ?? null;
-        for (const cc of childrenNamed(cat, 'COSTCENTREALLOCATIONS.LIST')) costRow(cc, category, item);
-      }
-    }
-  };
-
-  for (const e of childrenNamed(node, ledgerListName)) ledgerEntry(e, ledgerSource, null);
+  for (const e of childrenNamed(node, ledgerListName)) v.ledgerEntry(e, ledgerSource, null);
 
   let invLine = 0;
   let batchLine = 0;
-  const invListName = hasChild(node, 'ALLINVENTORYENTRIES.LIST') ? 'ALLINVENTORYENTRIES.LIST' : 'INVENTORYENTRIES.LIST';
-  const invLists = [invListName, 'INVENTORYENTRIESIN.LIST', 'INVENTORYENTRIESOUT.LIST'];
-  for (const listName of invLists) {
-    const source = listName.replace('.LIST', '').toLowerCase();
+  const invLists = hasChild(node, 'ALLINVENTORYENTRIES.LIST') ? INVENTORY_SOURCES_ALL : INVENTORY_SOURCES;
+  for (const [listName, source] of invLists) {
     for (const e of childrenNamed(node, listName)) {
       const lineNo = ++invLine;
       const rec = convert(e, { skip: INVENTORY_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: lineNo, source } });
@@ -345,7 +377,7 @@ export function flattenVoucher(node: XNode, syntheticKey: string): Row[] {
       for (const b of childrenNamed(e, 'BATCHALLOCATIONS.LIST')) {
         rows.push({ entity: 'voucher_batch_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++batchLine, inventory_line_no: lineNo, stock_item_name: item } }) });
       }
-      for (const a of childrenNamed(e, 'ACCOUNTINGALLOCATIONS.LIST')) ledgerEntry(a, 'inventory_allocation', lineNo);
+      for (const a of childrenNamed(e, 'ACCOUNTINGALLOCATIONS.LIST')) v.ledgerEntry(a, 'inventory_allocation', lineNo);
     }
   }
 
