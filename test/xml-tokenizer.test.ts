@@ -92,6 +92,14 @@ describe('XML tokenizer (bytes)', () => {
     for (const size of [1, 2, 3, 5, 7, 13, 64]) expect(events(DOC, size).events, `chunks of ${size}`).toEqual(whole.events);
   });
 
+  it('reads each name whole when the element expected next (the one that came after last time) differs', () => {
+    // After </B> the tokenizer first tries the name that followed last time: a longer, a shorter, another name.
+    const doc = '<R><A><B>1</B><C>2</C></A><A><B>1</B><CD>2</CD></A><A><B>1</B><C/></A><A><B>1</B><C x="1">3</C><B>4</B></A></R>';
+    const opens = (size: number) => events(doc, size).events.filter((e) => e[0] !== 'text').map((e) => `${e[0] === 'open' ? '' : '/'}${e[1]}${e[0] === 'open' && e[2] ? `[${e[2]}]` : ''}`);
+    const want = ['R', 'A', 'B', '/B', 'C', '/C', '/A', 'A', 'B', '/B', 'CD', '/CD', '/A', 'A', 'B', '/B', 'C[ /]', '/C', '/A', 'A', 'B', '/B', 'C[ x="1"]', '/C', 'B', '/B', '/A', '/R'];
+    for (const size of [1, 3, 1 << 20]) expect(opens(size)).toEqual(want);
+  });
+
   it('gives every short text its own bytes when the text cache evicts (many distinct values)', () => {
     const values: string[] = [];
     for (let i = 0; i < 30_000; i++) values.push(i % 3 === 0 ? `${(i * 7919) % 100000}.00` : i % 3 === 1 ? `Ledger ${i}` : 'No');

@@ -40,6 +40,9 @@ interface NameEntry<T> {
   bytes: Uint8Array;
   name: string;
   info: T;
+  /** The element opened next the last time this one opened, and the last time it closed. */
+  afterOpen: NameEntry<T> | undefined;
+  afterClose: NameEntry<T> | undefined;
 }
 
 /** Buffer's own slicers (what `toString` calls after checking its arguments). */
@@ -85,6 +88,13 @@ export class XmlTokenizer<T = undefined> {
   private pendingBytes = 0;
   /** Element names seen, by a hash of their bytes (a collision replaces the older name). */
   private readonly names: (NameEntry<T> | undefined)[] = new Array<NameEntry<T> | undefined>(NAME_SLOTS).fill(undefined);
+  /**
+   * The last element opened or closed: Tally writes an object's tags in the same order every time,
+   * so the element that came after it last time is tried first (compared in place, no scan for the
+   * name's end, no hash).
+   */
+  private last: NameEntry<T> | undefined;
+  private lastClosed = false;
   /** Elements open (their names), for the close tag expected next. The consumer checks nesting. */
   private readonly opened: NameEntry<T>[] = [];
   /** Short texts seen: slot i holds `textLen[i]` bytes at `textBytes[i * TEXT_MAX]`, as `textStr[i]`. */
@@ -168,7 +178,7 @@ export class XmlTokenizer<T = undefined> {
       }
     }
     const name = (b as unknown as Slicer).utf8Slice(from, to);
-    const fresh: NameEntry<T> = { bytes: Uint8Array.prototype.slice.call(b, from, to), name, info: this.describe(name) };
+    const fresh: NameEntry<T> = { bytes: Uint8Array.prototype.slice.call(b, from, to), name, info: this.describe(name), afterOpen: undefined, afterClose: undefined };
     this.names[slot] = fresh;
     return fresh;
   }
@@ -248,6 +258,8 @@ export class XmlTokenizer<T = undefined> {
             while (k < len && nb[k] === b[from + k]) k++;
             if (k === len) {
               this.opened.pop();
+              this.last = top;
+              this.lastClosed = true;
               this.line = line;
               h.close(top.name, lt);
               pos = from + len + 1;
@@ -277,8 +289,11 @@ export class XmlTokenizer<T = undefined> {
           if (top !== undefined) this.opened.push(top); // read again with more bytes
           break;
         }
+        const closed = this.nameAt(b, lt + 2, e, hEnd);
+        this.last = closed;
+        this.lastClosed = true;
         this.line = line;
-        h.close(this.nameAt(b, lt + 2, e, hEnd).name, lt);
+        h.close(closed.name, lt);
         line += tnl;
         pos = k + 1;
       } else if (c === 33 /* ! */) {
@@ -317,13 +332,35 @@ export class XmlTokenizer<T = undefined> {
         line += countLines(b, lt, e);
         pos = e + 2;
       } else {
-        let e = lt + 1;
+        const from = lt + 1;
+        const last = this.last;
+        const guess = last === undefined ? undefined : this.lastClosed ? last.afterClose : last.afterOpen;
+        let en: NameEntry<T> | undefined;
+        let e = from;
         let hs = 0;
-        while (e < n) {
-          const ch = b[e]!;
-          if (ch === 32 || ch === 47 || ch === 62 || ch === 10 || ch === 13 || ch === 9) break;
-          hs = (Math.imul(hs, 31) + ch) | 0;
-          e++;
+        if (guess !== undefined) {
+          const nb = guess.bytes;
+          const len = nb.length;
+          const end = from + len;
+          if (len > 0 && end < n) {
+            const d = b[end]!;
+            if (d === 32 || d === 47 || d === 62 || d === 10 || d === 13 || d === 9) {
+              let k = 0;
+              while (k < len && nb[k] === b[from + k]) k++;
+              if (k === len) {
+                en = guess;
+                e = end;
+              }
+            }
+          }
+        }
+        if (en === undefined) {
+          while (e < n) {
+            const ch = b[e]!;
+            if (ch === 32 || ch === 47 || ch === 62 || ch === 10 || ch === 13 || ch === 9) break;
+            hs = (Math.imul(hs, 31) + ch) | 0;
+            e++;
+          }
         }
         // The tag ends at the first '>' outside a quoted attribute value.
         let gt = e;
@@ -348,7 +385,13 @@ export class XmlTokenizer<T = undefined> {
           const aEnd = selfClosing ? gt - 1 : gt;
           if (aEnd > e) attrs = (b as unknown as Slicer).utf8Slice(e, aEnd);
         }
-        const en = this.nameAt(b, lt + 1, e, hs);
+        en ??= this.nameAt(b, from, e, hs);
+        if (last !== undefined) {
+          if (this.lastClosed) last.afterClose = en;
+          else last.afterOpen = en;
+        }
+        this.last = en;
+        this.lastClosed = selfClosing;
         this.line = line;
         h.open(en.name, en.info, attrs, selfClosing, lt);
         if (selfClosing) h.close(en.name, lt);
