@@ -100,6 +100,18 @@ describe('XML tokenizer (bytes)', () => {
     for (const size of [1, 3, 1 << 20]) expect(opens(size)).toEqual(want);
   });
 
+  it('tells apart names that differ in any one byte, within a 4-byte word or in the tail', () => {
+    const base = 'ABCDEFGHIJ';
+    const names: string[] = [];
+    for (let len = 1; len <= base.length; len++) for (let at = 0; at < len; at++) names.push(base.slice(0, at) + 'x' + base.slice(at + 1, len), base.slice(0, len));
+    // Twice in one order, then reversed: the element expected next is wrong at every byte position.
+    const order = [...names, ...names, ...[...names].reverse()];
+    const doc = `<R>${order.map((n) => `<${n}>v</${n}>`).join('')}</R>`;
+    const got = events(doc, 7).events.filter((e) => e[0] === 'open').map((e) => e[1]);
+    expect(got).toEqual(['R', ...order]);
+    expect(events(doc).events.filter((e) => e[0] === 'close').map((e) => e[1])).toEqual([...order, 'R']);
+  });
+
   it('gives every short text its own bytes when the text cache evicts (many distinct values)', () => {
     const values: string[] = [];
     for (let i = 0; i < 30_000; i++) values.push(i % 3 === 0 ? `${(i * 7919) % 100000}.00` : i % 3 === 1 ? `Ledger ${i}` : 'No');
