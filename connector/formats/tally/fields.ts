@@ -45,8 +45,15 @@ export function fieldKey(tag: string): string {
   return tagInfo(tag).key;
 }
 
+/**
+ * A record while it is built: a Map keeps its fields in the order they were first set, as a plain
+ * object would, without the dictionary-mode object a record of more than ~20 fields becomes (see
+ * `records.ts`, which turns it into a plain object at the end).
+ */
+export type Rec = Map<string, unknown>;
+
 /** Writes the normalised value(s) of one leaf into `rec`, under `key` (and `key_unit` when split). */
-export function setLeaf(rec: Record<string, unknown>, key: string, rawText: string | null, typeAttr: string | undefined, kind: TagKind): void {
+export function setLeaf(rec: Rec, key: string, rawText: string | null, typeAttr: string | undefined, kind: TagKind): void {
   if (rawText === null) {
     put(rec, key, null);
     return;
@@ -112,7 +119,7 @@ export function setLeaf(rec: Record<string, unknown>, key: string, rawText: stri
 }
 
 /** Collection exports say the type: TYPE="Logical" | "Number" | "Amount" | "Quantity" | "Rate" | "Date" | "String" | "Due Date". */
-function setTyped(rec: Record<string, unknown>, key: string, text: string, type: string): void {
+function setTyped(rec: Rec, key: string, text: string, type: string): void {
   switch (type.toLowerCase()) {
     case 'logical':
       return setLeaf(rec, key, text, undefined, 'logical');
@@ -136,24 +143,22 @@ function setTyped(rec: Record<string, unknown>, key: string, text: string, type:
 }
 
 /** Same key twice in one object (repeated scalar tags): the values become a list. */
-export function put(rec: Record<string, unknown>, key: string, value: unknown): void {
-  if (!(key in rec)) {
-    rec[key] = value;
+export function put(rec: Rec, key: string, value: unknown): void {
+  if (!rec.has(key)) {
+    rec.set(key, value);
     return;
   }
-  const cur = rec[key];
-  if (Array.isArray(cur) && (rec as { [REPEAT]?: Set<string> })[REPEAT]?.has(key)) cur.push(value);
+  const cur = rec.get(key);
+  let s = REPEATED.get(rec);
+  if (Array.isArray(cur) && s?.has(key)) cur.push(value);
   else {
-    rec[key] = [cur, value];
-    let s = (rec as { [REPEAT]?: Set<string> })[REPEAT];
-    if (!s) {
-      s = new Set();
-      Object.defineProperty(rec, REPEAT, { value: s, enumerable: false });
-    }
+    rec.set(key, [cur, value]);
+    if (!s) REPEATED.set(rec, (s = new Set()));
     s.add(key);
   }
 }
-const REPEAT = Symbol('repeated');
+/** Keys of a record whose value is a list made by `put` (rare: a side table, not a field). */
+const REPEATED = new WeakMap<Rec, Set<string>>();
 
 function isBlankText(s: string): boolean {
   for (let i = 0; i < s.length; i++) {

@@ -1,5 +1,6 @@
 import { parseAmount, parseBoolean, parseDate, parseInteger, cleanTallyText } from '../values.js';
-import { fieldKey, leafKind, put, setLeaf, tagInfo, type TagInfo } from './fields.js';
+import { fieldKey, leafKind, put, setLeaf, tagInfo, type Rec, type TagInfo } from './fields.js';
+import { toObject } from './records.js';
 import { decodeEntities } from '../xml-tokenizer.js';
 import type { RowNote } from '../../rows/row-sink.js';
 
@@ -15,6 +16,25 @@ export interface XNode {
 }
 
 export type Row = { entity: string; record: Record<string, unknown>; note?: RowNote };
+/** A row while its object is flattened: its record still a Map (fields.ts `Rec`). */
+type BuiltRow = { entity: string; rec: Rec; note?: RowNote };
+
+/** The rows as consumers take them: each record a plain object (records.ts). */
+function finish(rows: BuiltRow[]): Row[] {
+  const out: Row[] = new Array<Row>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out[i] = r.note ? { entity: r.entity, record: toObject(r.rec), note: r.note } : { entity: r.entity, record: toObject(r.rec) };
+  }
+  return out;
+}
+
+/** A Map of the link fields a child row starts with (in that order). */
+function linkRec(link: Record<string, unknown>): Rec {
+  const m: Rec = new Map();
+  for (const k in link) m.set(k, link[k]);
+  return m;
+}
 
 /** Element name of a top-level object → entity. Anything unknown is an `other_masters` row. */
 const MASTER_ENTITIES: Record<string, string> = {
@@ -62,15 +82,15 @@ export function masterIdentity(node: XNode): { key: string; alterid: number } | 
 interface ConvertOptions {
   /** Child list names (with .LIST) to leave out: they become rows of their own. */
   skip?: ReadonlySet<string>;
-  /** Start from this object (a child row's link fields), instead of copying them in afterwards. */
+  /** Start from these fields (a child row's link fields), instead of copying them in afterwards. */
   into?: Record<string, unknown>;
 }
 
 const SCALAR_JOIN = /ADDRESS$/;
 
 /** Convert an element into a flat-ish record: attributes, leaves, lists, UDFs, structured values. */
-function convert(node: XNode, opts: ConvertOptions = {}): Record<string, unknown> {
-  const rec: Record<string, unknown> = opts.into ?? {};
+function convert(node: XNode, opts: ConvertOptions = {}): Rec {
+  const rec: Rec = opts.into ? linkRec(opts.into) : new Map();
   if (node.attrs) {
     // An attribute sharing its name with a child element (NAME="x" and <NAME>) is kept as `@name`.
     let childNames: Set<string> | undefined;
@@ -78,7 +98,7 @@ function convert(node: XNode, opts: ConvertOptions = {}): Record<string, unknown
       if (k.startsWith('xmlns')) continue;
       const key = fieldKey(k);
       if (node.children) childNames ??= new Set(node.children.map((c) => c.info.key));
-      rec[childNames?.has(key) ? '@' + key : key] = cleanTallyText(v);
+      rec.set(childNames?.has(key) ? '@' + key : key, cleanTallyText(v));
     }
   }
   const children = node.children;
@@ -106,7 +126,7 @@ function convert(node: XNode, opts: ConvertOptions = {}): Record<string, unknown
     if (c.attrs) {
       for (const [ak, av] of Object.entries(c.attrs)) {
         if (ak === 'TYPE') continue;
-        rec[key + '@' + fieldKey(ak)] = cleanTallyText(av);
+        rec.set(key + '@' + fieldKey(ak), cleanTallyText(av));
       }
     }
   }
@@ -120,7 +140,7 @@ function convert(node: XNode, opts: ConvertOptions = {}): Record<string, unknown
  * values; address lists are joined into the text of `address` (one line per item).
  * Whitespace-only lists are left out.
  */
-function addList(rec: Record<string, unknown>, c: XNode): void {
+function addList(rec: Rec, c: XNode): void {
   const key = c.info.key;
   const base = c.name.slice(0, -5);
   const kids = c.children;
@@ -132,19 +152,18 @@ function addList(rec: Record<string, unknown>, c: XNode): void {
   let scalar = typed !== undefined || allNamed(kids, base);
   if (scalar) for (const k of kids) if (k.children) scalar = false;
   if (scalar) {
-    const tmp: Record<string, unknown> = {};
+    const tmp: Rec = new Map();
     const values: unknown[] = [];
     for (const k of kids) {
       setLeaf(tmp, 'v', k.text === null ? null : decodeEntities(k.text), typed ?? k.attrs?.['TYPE'], leafKind(k.info, c.name));
-      values.push(tmp['v']);
-      delete tmp['v'];
-      delete tmp['v_unit'];
+      values.push(tmp.get('v'));
+      tmp.clear();
     }
     if (SCALAR_JOIN.test(base)) {
       const lines = values.filter((v) => v !== null && v !== '').map(String);
       const k = fieldKey(base);
-      const prev = rec[k];
-      rec[k] = typeof prev === 'string' && prev ? prev + (lines.length ? '\n' + lines.join('\n') : '') : lines.length ? lines.join('\n') : (prev ?? null);
+      const prev = rec.get(k);
+      rec.set(k, typeof prev === 'string' && prev ? prev + (lines.length ? '\n' + lines.join('\n') : '') : lines.length ? lines.join('\n') : (prev ?? null));
       return;
     }
     appendList(rec, key, values);
@@ -158,40 +177,53 @@ function allNamed(kids: readonly XNode[], name: string): boolean {
   return true;
 }
 
-function appendList(rec: Record<string, unknown>, key: string, items: unknown[]): void {
-  const cur = rec[key];
+function appendList(rec: Rec, key: string, items: unknown[]): void {
+  const cur = rec.get(key);
   if (Array.isArray(cur)) cur.push(...items);
-  else rec[key] = items;
+  else rec.set(key, items);
 }
 
 /**
  * UDFs: `<UDF:PKT.LIST DESC="`Pkt`" ISLIST="YES" TYPE="Number" INDEX="1007"><UDF:PKT> 1</UDF:PKT></UDF:PKT.LIST>`
  * go into a `udf` map keyed by the UDF's name in lower case; list UDFs hold arrays.
  */
-function addUdf(rec: Record<string, unknown>, c: XNode): void {
-  const udf = (rec['udf'] ??= {}) as Record<string, unknown>;
+function addUdf(rec: Rec, c: XNode): void {
+  const udf = udfOf(rec);
   const isList = c.name.endsWith('.LIST');
   const local = fieldKey(c.name.slice(4, isList ? -5 : undefined));
   const type = c.attrs?.['TYPE'];
   if (!isList) {
-    if (c.children) udf[local] = convert(c);
+    if (c.children) udf.set(local, convert(c));
     else setLeaf(udf, local, c.text === null ? null : decodeEntities(c.text), type, 'auto');
     return;
   }
   const values: unknown[] = [];
-  const tmp: Record<string, unknown> = {};
+  const tmp: Rec = new Map();
   for (const k of c.children ?? []) {
     if (k.children) values.push(convert(k));
     else {
       setLeaf(tmp, 'v', k.text === null ? null : decodeEntities(k.text), type ?? k.attrs?.['TYPE'], 'auto');
-      values.push(tmp['v']);
-      delete tmp['v'];
-      delete tmp['v_unit'];
+      values.push(tmp.get('v'));
+      tmp.clear();
     }
   }
-  const cur = udf[local];
+  const cur = udf.get(local);
   if (Array.isArray(cur)) cur.push(...values);
-  else udf[local] = values;
+  else udf.set(local, values);
+}
+
+/**
+ * The record's `udf` map. A leaf of the object's own named `UDF` holds that key already: the map
+ * then goes beside its value (a list of both), so neither is lost.
+ */
+function udfOf(rec: Rec): Rec {
+  const cur = rec.get('udf');
+  if (cur instanceof Map) return cur as Rec;
+  if (Array.isArray(cur) && cur[cur.length - 1] instanceof Map) return cur[cur.length - 1] as Rec;
+  const m: Rec = new Map();
+  if (cur === undefined || cur === null) rec.set('udf', m);
+  else put(rec, 'udf', m);
+  return m;
 }
 
 /**
@@ -202,7 +234,7 @@ function addUdf(rec: Record<string, unknown>, c: XNode): void {
  * `<RATE><BASERATE>25000.00</BASERATE><UNIT>Nos</UNIT></RATE>` becomes `rate` + `rate_unit`.
  * Anything else becomes a nested object.
  */
-function addStructured(rec: Record<string, unknown>, c: XNode, key: string): void {
+function addStructured(rec: Rec, c: XNode, key: string): void {
   const kids = c.children!;
   const byName = new Map<string, XNode>();
   for (const k of kids) if (!k.children) byName.set(k.name, k);
@@ -299,7 +331,7 @@ class VoucherLines {
   costLine = 0;
 
   constructor(
-    readonly rows: Row[],
+    readonly rows: BuiltRow[],
     readonly guid: string | null,
     readonly voucher_key: string,
     readonly alterid: number | null,
@@ -309,13 +341,13 @@ class VoucherLines {
     const { rows, guid, voucher_key, alterid } = this;
     const lineNo = ++this.ledgerLine;
     const rec = convert(e, { skip: LEDGER_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: lineNo, source, inventory_line_no: inventoryLine } });
-    rows.push({ entity: 'voucher_ledger_entries', record: rec });
-    const ledgerName = (rec['ledgername'] as string | undefined) ?? null;
+    rows.push({ entity: 'voucher_ledger_entries', rec: rec });
+    const ledgerName = (rec.get('ledgername') as string | undefined) ?? null;
     for (const b of childrenNamed(e, 'BILLALLOCATIONS.LIST')) {
-      rows.push({ entity: 'voucher_bill_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++this.billLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
+      rows.push({ entity: 'voucher_bill_allocations', rec: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++this.billLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
     }
     for (const b of childrenNamed(e, 'BANKALLOCATIONS.LIST')) {
-      rows.push({ entity: 'voucher_bank_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++this.bankLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
+      rows.push({ entity: 'voucher_bank_allocations', rec: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++this.bankLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
     }
     for (const cat of childrenNamed(e, 'CATEGORYALLOCATIONS.LIST')) {
       const category = leafText(cat, 'CATEGORY') ?? null;
@@ -335,7 +367,7 @@ class VoucherLines {
     const { guid, voucher_key, alterid } = this;
     this.rows.push({
       entity: 'voucher_cost_centre_allocations',
-      record: convert(cc, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++this.costLine, ledger_line_no: lineNo, ledger_name: ledgerName, cost_category: category, stock_item_name: item } }),
+      rec: convert(cc, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++this.costLine, ledger_line_no: lineNo, ledger_name: ledgerName, cost_category: category, stock_item_name: item } }),
     });
   }
 }
@@ -347,17 +379,17 @@ class VoucherLines {
  * entries (the sales/purchase side of an invoice), so that each voucher's ledger lines sum to zero.
  */
 export function flattenVoucher(node: XNode, syntheticKey: string): Row[] {
-  const rows: Row[] = [];
+  const rows: BuiltRow[] = [];
   const voucher = convert(node, { skip: VOUCHER_EXPLODED });
-  rows.push({ entity: 'vouchers', record: voucher });
+  rows.push({ entity: 'vouchers', rec: voucher });
   // Link fields come first in every child row; derived parent fields have underscores (ledger_name),
   // which Tally tag names never have, so they never collide with the row's own fields.
-  const guid = (voucher['guid'] as string | undefined) ?? (voucher['remoteid'] as string | undefined) ?? null;
-  const alterid = (voucher['alterid'] as number | undefined) ?? null;
+  const guid = (voucher.get('guid') as string | undefined) ?? (voucher.get('remoteid') as string | undefined) ?? null;
+  const alterid = (voucher.get('alterid') as number | undefined) ?? null;
   // The key that joins a voucher and its lines: its GUID (or REMOTEID), else a stable synthetic key
   // (the voucher row's file id and ordinal, i.e. its record id without the content hash).
   const voucher_key = guid ?? syntheticKey;
-  voucher['voucher_key'] = voucher_key;
+  voucher.set('voucher_key', voucher_key);
 
   const v = new VoucherLines(rows, guid, voucher_key, alterid);
   const ledgerListName = hasChild(node, 'ALLLEDGERENTRIES.LIST') ? 'ALLLEDGERENTRIES.LIST' : 'LEDGERENTRIES.LIST';
@@ -372,10 +404,10 @@ export function flattenVoucher(node: XNode, syntheticKey: string): Row[] {
     for (const e of childrenNamed(node, listName)) {
       const lineNo = ++invLine;
       const rec = convert(e, { skip: INVENTORY_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: lineNo, source } });
-      rows.push({ entity: 'voucher_inventory_entries', record: rec });
-      const item = (rec['stockitemname'] as string | undefined) ?? null;
+      rows.push({ entity: 'voucher_inventory_entries', rec: rec });
+      const item = (rec.get('stockitemname') as string | undefined) ?? null;
       for (const b of childrenNamed(e, 'BATCHALLOCATIONS.LIST')) {
-        rows.push({ entity: 'voucher_batch_allocations', record: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++batchLine, inventory_line_no: lineNo, stock_item_name: item } }) });
+        rows.push({ entity: 'voucher_batch_allocations', rec: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++batchLine, inventory_line_no: lineNo, stock_item_name: item } }) });
       }
       for (const a of childrenNamed(e, 'ACCOUNTINGALLOCATIONS.LIST')) v.ledgerEntry(a, 'inventory_allocation', lineNo);
     }
@@ -387,22 +419,22 @@ export function flattenVoucher(node: XNode, syntheticKey: string): Row[] {
     for (const emp of childrenNamed(cat, 'EMPLOYEEENTRY.LIST')) {
       const empLine = ++payLine;
       const empRec = convert(emp, { skip: PAYHEAD_EXPLODED, into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: empLine, row_type: 'employee', employee_line_no: null, cost_category: category } });
-      rows.push({ entity: 'voucher_payroll_entries', record: empRec });
-      const employee = (empRec['employeename'] as string | undefined) ?? null;
+      rows.push({ entity: 'voucher_payroll_entries', rec: empRec });
+      const employee = (empRec.get('employeename') as string | undefined) ?? null;
       for (const ph of childrenNamed(emp, 'PAYHEADALLOCATIONS.LIST')) {
         rows.push({
           entity: 'voucher_payroll_entries',
-          record: convert(ph, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++payLine, row_type: 'payhead', employee_line_no: empLine, cost_category: category, employee_name: employee } }),
+          rec: convert(ph, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++payLine, row_type: 'payhead', employee_line_no: empLine, cost_category: category, employee_name: employee } }),
         });
       }
     }
   }
   let attLine = 0;
   for (const a of childrenNamed(node, 'ATTENDANCEENTRIES.LIST')) {
-    rows.push({ entity: 'voucher_attendance_entries', record: convert(a, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++attLine } }) });
+    rows.push({ entity: 'voucher_attendance_entries', rec: convert(a, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++attLine } }) });
   }
   rows[0]!.note = { quality: balance(rows) };
-  return rows;
+  return finish(rows);
 }
 
 /**
@@ -412,7 +444,7 @@ export function flattenVoucher(node: XNode, syntheticKey: string): Row[] {
  * plus inventory sum to zero. Exact decimal arithmetic; a line whose amount is not a number leaves
  * the answer unknown (null), as does a voucher with no ledger lines.
  */
-function balance(rows: Row[]): NonNullable<RowNote['quality']> {
+function balance(rows: BuiltRow[]): NonNullable<RowNote['quality']> {
   let ledger = 0;
   let allocated = false;
   const amounts: unknown[] = [];
@@ -420,9 +452,9 @@ function balance(rows: Row[]): NonNullable<RowNote['quality']> {
   for (const r of rows) {
     if (r.entity === 'voucher_ledger_entries') {
       ledger++;
-      if (r.record['source'] === 'inventory_allocation') allocated = true;
-      amounts.push(r.record['amount'] ?? null);
-    } else if (r.entity === 'voucher_inventory_entries') inventory.push(r.record['amount'] ?? null);
+      if (r.rec.get('source') === 'inventory_allocation') allocated = true;
+      amounts.push(r.rec.get('amount') ?? null);
+    } else if (r.entity === 'voucher_inventory_entries') inventory.push(r.rec.get('amount') ?? null);
   }
   if (ledger === 0) return { balanced: null };
   if (!allocated) amounts.push(...inventory);
@@ -503,30 +535,30 @@ function scaledText(total: bigint, scale: number): string {
 export function flattenMaster(node: XNode): Row[] {
   const name = node.name;
   let entity = MASTER_ENTITIES[name];
-  const rows: Row[] = [];
+  const rows: BuiltRow[] = [];
   if (name === 'LEDGER') {
     const rec = convert(node, { skip: LEDGER_EXPLODED });
-    rows.push({ entity: 'ledgers', record: rec });
-    const ledger_guid = (rec['guid'] as string | undefined) ?? null;
-    const ledger_name = (rec['name'] as string | undefined) ?? null;
+    rows.push({ entity: 'ledgers', rec: rec });
+    const ledger_guid = (rec.get('guid') as string | undefined) ?? null;
+    const ledger_name = (rec.get('name') as string | undefined) ?? null;
     let i = 0;
-    for (const b of childrenNamed(node, 'BILLALLOCATIONS.LIST')) rows.push({ entity: 'ledger_opening_bills', record: convert(b, { into: { ledger_guid, ledger_name, line_no: ++i } }) });
+    for (const b of childrenNamed(node, 'BILLALLOCATIONS.LIST')) rows.push({ entity: 'ledger_opening_bills', rec: convert(b, { into: { ledger_guid, ledger_name, line_no: ++i } }) });
     i = 0;
-    for (const b of childrenNamed(node, 'LEDGERCLOSINGVALUES.LIST')) rows.push({ entity: 'ledger_closing_values', record: convert(b, { into: { ledger_guid, ledger_name, line_no: ++i } }) });
-    return rows;
+    for (const b of childrenNamed(node, 'LEDGERCLOSINGVALUES.LIST')) rows.push({ entity: 'ledger_closing_values', rec: convert(b, { into: { ledger_guid, ledger_name, line_no: ++i } }) });
+    return finish(rows);
   }
   if (name === 'STOCKITEM') {
     const rec = convert(node, { skip: STOCK_ITEM_EXPLODED });
-    rows.push({ entity: 'stock_items', record: rec });
-    const link = { stock_item_guid: (rec['guid'] as string | undefined) ?? null, stock_item_name: (rec['name'] as string | undefined) ?? null };
+    rows.push({ entity: 'stock_items', rec: rec });
+    const link = { stock_item_guid: (rec.get('guid') as string | undefined) ?? null, stock_item_name: (rec.get('name') as string | undefined) ?? null };
     let i = 0;
-    for (const b of childrenNamed(node, 'BATCHALLOCATIONS.LIST')) rows.push({ entity: 'stock_item_opening_batches', record: convert(b, { into: { ...link, line_no: ++i } }) });
+    for (const b of childrenNamed(node, 'BATCHALLOCATIONS.LIST')) rows.push({ entity: 'stock_item_opening_batches', rec: convert(b, { into: { ...link, line_no: ++i } }) });
     i = 0;
     for (const g of childrenNamed(node, 'GSTDETAILS.LIST')) {
       const gst = convert(g, { skip: new Set(['STATEWISEDETAILS.LIST']) });
       const sws = childrenNamed(g, 'STATEWISEDETAILS.LIST');
       if (sws.length === 0) {
-        rows.push({ entity: 'stock_item_gst_rates', record: { ...link, line_no: ++i, gst_applicablefrom: gst['applicablefrom'] ?? null, gst_hsncode: gst['hsncode'] ?? null, statename: null } });
+        rows.push({ entity: 'stock_item_gst_rates', rec: linkRec({ ...link, line_no: ++i, gst_applicablefrom: gst.get('applicablefrom') ?? null, gst_hsncode: gst.get('hsncode') ?? null, statename: null }) });
       }
       for (const sw of sws) {
         const state = leafText(sw, 'STATENAME') ?? null;
@@ -534,19 +566,25 @@ export function flattenMaster(node: XNode): Row[] {
         for (const rd of rds) {
           rows.push({
             entity: 'stock_item_gst_rates',
-            record: { ...link, line_no: ++i, gst_applicablefrom: gst['applicablefrom'] ?? null, gst_hsncode: gst['hsncode'] ?? null, gst_taxability: gst['taxability'] ?? null, statename: state, ...convert(rd) },
+            rec: withFields(linkRec({ ...link, line_no: ++i, gst_applicablefrom: gst.get('applicablefrom') ?? null, gst_hsncode: gst.get('hsncode') ?? null, gst_taxability: gst.get('taxability') ?? null, statename: state }), convert(rd)),
           });
         }
       }
     }
-    return rows;
+    return finish(rows);
   }
   const rec = convert(node);
-  if (name === 'COSTCENTRE' && rec['forpayroll'] === true) entity = 'employees';
+  if (name === 'COSTCENTRE' && rec.get('forpayroll') === true) entity = 'employees';
   if (!entity) {
-    rows.push({ entity: 'other_masters', record: { object_type: name, ...rec } });
-    return rows;
+    rows.push({ entity: 'other_masters', rec: withFields(linkRec({ object_type: name }), rec) });
+    return finish(rows);
   }
-  rows.push({ entity, record: rec });
-  return rows;
+  rows.push({ entity, rec });
+  return finish(rows);
+}
+
+/** `{ ...a, ...b }` of two records: b's fields set over a's, a field of both keeping a's place. */
+function withFields(a: Rec, b: Rec): Rec {
+  for (const [k, v] of b) a.set(k, v);
+  return a;
 }
