@@ -137,6 +137,35 @@ describe('workers: files parsed on several threads', () => {
     expect(one.map((t) => t.split('\n').length - 1).sort()).toEqual([40_000, 41_000]);
   });
 
+  it('chunks go to the threads through shared slots written again and again: inputs many times their size, with rows and a 1.5 MB value cut at chunk ends, give what one thread gives', async () => {
+    const land = join(dir, 'slots');
+    mkdirSync(land);
+    // About 8 MB of CSV: quoted fields with commas, doubled quotes and line breaks, so rows are cut anywhere.
+    const csvRows = Array.from({ length: 90_000 }, (_, i) => `g${i},"Ledger ${i}, ""q""",Sundry Debtors,"line one\r\nline two ${'x'.repeat(i % 40)}"`);
+    writeFileSync(join(land, 'mst_ledger.csv'), 'guid,name,parent,narration\r\n' + csvRows.join('\r\n') + '\r\n');
+    // About 10 MB of XML, one voucher's narration 1.5 MB long (a token longer than a slot).
+    const voucher = (i: number, narration: string) =>
+      `<TALLYMESSAGE><VOUCHER VCHTYPE="Journal"><GUID>v-${i}</GUID><DATE>20250401</DATE><NARRATION>${narration}</NARRATION>` +
+      `<ALLLEDGERENTRIES.LIST><LEDGERNAME>Cash &amp; Bank ${i}</LEDGERNAME><AMOUNT>-${i}.50</AMOUNT></ALLLEDGERENTRIES.LIST>` +
+      `<ALLLEDGERENTRIES.LIST><LEDGERNAME>Sales</LEDGERNAME><AMOUNT>${i}.50</AMOUNT></ALLLEDGERENTRIES.LIST></VOUCHER></TALLYMESSAGE>\n`;
+    const vouchers = Array.from({ length: 30_000 }, (_, i) => voucher(i, i === 12_345 ? 'long '.repeat(300_000) : `Being entry ${i} ${'y'.repeat(i % 50)}`));
+    writeFileSync(join(land, 'daybook.xml'), `<ENVELOPE><BODY><DATA>\n${vouchers.join('')}</DATA></BODY></ENVELOPE>\n`);
+    expect(statSync(join(land, 'mst_ledger.csv')).size).toBeGreaterThan(6 << 20); // more than the 5 slots of 1 MiB hold
+    expect(statSync(join(land, 'daybook.xml')).size).toBeGreaterThan(6 << 20);
+    const out = async (workers: number) => {
+      const r = await cli(['run', '--config', config(dir, land, workers, { concurrency: 2, state: { type: 'local', path: join(dir, `slots-state-${workers}`) }, sink: { type: 'ndjson', path: join(dir, `slots-out-${workers}`) } })]);
+      expect(r.code).toBe(0);
+      expect(r.summary.workers).toBe(workers);
+      expect(r.summary.rows_rejected).toBe(0);
+      return readOutputs(join(dir, `slots-out-${workers}`)).map(view).sort();
+    };
+    const one = await out(1);
+    const two = await out(2);
+    expect(one).toHaveLength(90_000 + 30_000 * 3);
+    expect(two).toEqual(one);
+    expect(one.some((l) => l.includes('long long long') && l.length > 1_500_000)).toBe(true);
+  });
+
   it('a run with one file to read parses it on the main thread; workers: 1 never starts a thread', async () => {
     const solo = join(dir, 'solo');
     mkdirSync(solo);

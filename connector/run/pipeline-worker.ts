@@ -8,7 +8,10 @@ import { FilePipeline, type PipelineSpec } from './pipeline.js';
  * A parsing thread of the worker pool (run/worker-pool.ts): one file at a time, bytes in, envelope
  * bytes out; no per-row messages. Messages from the main thread:
  *   { t: 'start', spec, head }   a file begins (its pipeline is built from plain data)
- *   { t: 'chunk', b }            raw (decompressed) bytes; answered { t: 'fed', rows }
+ *   { t: 'slot', slot, n }       raw (decompressed) bytes in the shared slot `slot` (given with the
+ *                                thread's first 'start': { slots, slotBytes }); answered { t: 'fed', rows },
+ *                                after which nothing of them is held here and the slot is written again
+ *   { t: 'chunk', b }            raw bytes too large for a slot (transferred); answered { t: 'fed', rows }
  *   { t: 'end' }                 answered { t: 'done', result } or { t: 'error', error }
  *   { t: 'wrote', id }           the main thread wrote bytes chunk `id` (backpressure)
  * and to it: { t: 'bytes', id, b }, { t: 'reject', r }.
@@ -31,6 +34,8 @@ let stageBase = 0;
 let stagePath = '';
 let stageDirect: DirectWriter | undefined;
 let directTried = false;
+/** The shared chunk slots (worker-pool.ts SLOTS), as Buffers. */
+let slotBufs: Buffer[] = [];
 
 function appendAll(fd: number, b: Buffer): void {
   for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
@@ -138,7 +143,7 @@ async function parseRange(m: { spec: PipelineSpec; head: Uint8Array; data: Uint8
   port.postMessage({ t: 'rangeWritten' });
 }
 
-port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; b?: Uint8Array; id?: number; stagePath?: string; data?: Uint8Array; headerRow?: Uint8Array }) => {
+port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; b?: Uint8Array; id?: number; stagePath?: string; data?: Uint8Array; headerRow?: Uint8Array; slots?: SharedArrayBuffer; slotBytes?: number; slot?: number; n?: number }) => {
   switch (m.t) {
     case 'range':
       chain = chain.then(() =>
@@ -155,6 +160,11 @@ port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; b?: 
     }
 
     case 'start':
+      if (m.slots) {
+        const mem = m.slots;
+        const size = m.slotBytes!;
+        slotBufs = Array.from({ length: mem.byteLength / size }, (_, i) => Buffer.from(mem, i * size, size));
+      }
       inFlight = 0;
       waiting.length = 0;
       staged = 0;
@@ -186,8 +196,10 @@ port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; b?: 
         fail(e);
       }
       return;
+    case 'slot':
     case 'chunk': {
-      const b = Buffer.from(m.b!.buffer, m.b!.byteOffset, m.b!.byteLength);
+      // A slot is read only while its chunk is fed: the pipeline keeps nothing of a chunk after feed.
+      const b = m.t === 'slot' ? slotBufs[m.slot!]!.subarray(0, m.n!) : Buffer.from(m.b!.buffer, m.b!.byteOffset, m.b!.byteLength);
       chain = chain.then(async () => {
         const p = pipeline;
         if (!p) return;

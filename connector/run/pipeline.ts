@@ -101,6 +101,8 @@ export function csvNoRows(rejected: number, firstReject: string | undefined): st
 }
 
 export class FilePipeline {
+  /** Nothing of a chunk is held once `feed` resolved: the readers copy what they carry over. */
+  readonly releasesChunks = true;
   private readonly decoder: TextDecoderStream8;
   private readonly reader: RowReader;
   private readonly writer: StageWriter;

@@ -19,6 +19,11 @@ import type { PipelineOutput, PipelineResult, PipelineSpec } from './pipeline.js
 /** What ingest-file drives: a pipeline here, or one on a worker thread. */
 export interface PipelineHandle {
   readonly rows: number;
+  /**
+   * Once `feed` has resolved, nothing of the pipeline holds the chunk's memory (it was parsed, or
+   * copied): the reader may read into it again (`Source.recycle`).
+   */
+  readonly releasesChunks?: boolean;
   /** `owned`: nothing else holds the chunk's memory, which may be handed to the thread (it is then gone here). */
   feed(chunk: Buffer, owned?: boolean): Promise<void>;
   end(): Promise<PipelineResult>;
@@ -74,6 +79,16 @@ const YOUNG_MB = 24;
 
 /** Raw chunks in flight to a worker. */
 const WINDOW = 4;
+/**
+ * Chunks go to a thread through shared memory of its own, slots used in turn: a chunk is copied
+ * into the next slot (the thread parses it there; nothing of it stays after it is fed), so neither
+ * side allocates or frees memory per chunk. Chunks were transferred before: each megabyte was then
+ * freed on the thread only when its garbage collector got to it, and the malloc heap it came from
+ * on the main thread kept growing (peak RSS, measured). One slot more than the window: the slot
+ * written next is always one whose chunk was fed. Larger chunks go over as before.
+ */
+const SLOTS = WINDOW + 1;
+const SLOT_BYTES = 1 << 20;
 
 type Msg = { t: string; staged?: number; id?: number; b?: Uint8Array; r?: Parameters<PipelineOutput['reject']>[0]; rows?: number; result?: PipelineResult & { keys?: unknown }; error?: WorkerError };
 
@@ -82,6 +97,8 @@ export class WorkerPool {
   private readonly all = new Set<Worker>();
   private readonly waiting: Array<(w: Worker) => void> = [];
   private closed = false;
+  /** Each thread's chunk slots (made on its first file, kept for its life). */
+  private readonly slots = new WeakMap<Worker, Uint8Array[]>();
 
   constructor(readonly size: number) {}
 
@@ -185,8 +202,18 @@ export class WorkerPool {
       });
     const h = new Uint8Array(head.length);
     h.set(head);
+    let slots = this.slots.get(w);
+    let slotMemory: SharedArrayBuffer | undefined;
+    if (!slots) {
+      slotMemory = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+      const mem = slotMemory;
+      slots = Array.from({ length: SLOTS }, (_, i) => new Uint8Array(mem, i * SLOT_BYTES, SLOT_BYTES));
+      this.slots.set(w, slots);
+    }
+    const slotViews = slots;
+    let slotNext = 0;
     try {
-      await ask({ t: 'start', spec, head: h, ...(stage ? { stagePath: stage.path } : {}) }, 'started', [h.buffer]);
+      await ask({ t: 'start', spec, head: h, ...(stage ? { stagePath: stage.path } : {}), ...(slotMemory ? { slots: slotMemory, slotBytes: SLOT_BYTES } : {}) }, 'started', [h.buffer]);
     } catch (e) {
       this.release(w);
       throw e;
@@ -196,17 +223,26 @@ export class WorkerPool {
       get rows() {
         return rows;
       },
+      releasesChunks: true,
       feed: async (chunk: Buffer, owned = false) => {
         if (failed) throw failed;
         if (writeError) throw writeError;
-        // A chunk that is the whole of its own memory goes over as it is (transferred); others are copied.
-        const whole = owned && chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length && chunk.length > 4096 && !(chunk.buffer instanceof SharedArrayBuffer);
-        let c: Uint8Array = chunk;
-        if (!whole) {
-          c = new Uint8Array(chunk.length);
-          c.set(chunk);
+        if (chunk.length <= SLOT_BYTES) {
+          // Into the next slot (its chunk was fed: at most SLOTS - 1 are in flight when feed returns).
+          const slot = slotNext;
+          slotNext = (slotNext + 1) % SLOTS;
+          slotViews[slot]!.set(chunk);
+          w.postMessage({ t: 'slot', slot, n: chunk.length });
+        } else {
+          // A chunk that is the whole of its own memory goes over as it is (transferred); others are copied.
+          const whole = owned && chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length && chunk.length > 4096 && !(chunk.buffer instanceof SharedArrayBuffer);
+          let c: Uint8Array = chunk;
+          if (!whole) {
+            c = new Uint8Array(chunk.length);
+            c.set(chunk);
+          }
+          w.postMessage({ t: 'chunk', b: c }, [c.buffer as ArrayBuffer]);
         }
-        w.postMessage({ t: 'chunk', b: c }, [c.buffer as ArrayBuffer]);
         unfed++;
         if (unfed > WINDOW) await new Promise<void>((resolve, reject) => fedWaiters.push({ resolve, reject }));
       },

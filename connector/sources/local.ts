@@ -1,14 +1,92 @@
-import { createReadStream } from 'node:fs';
+import { close, open as openFd, read } from 'node:fs';
 import { lstat, mkdir, readdir, realpath, rename, stat, unlink, copyFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { pathToFileURL } from 'node:url';
-import type { Readable } from 'node:stream';
+import { Readable, addAbortSignal } from 'node:stream';
 import { ConnectorError } from '../errors.js';
 import { isInside } from '../clients/paths.js';
 import type { DisposeAction, RefusalReport, RemoteFile, Source, SourceComponent } from './source.js';
 
 const READ_CHUNK = 1 << 20;
+
+/**
+ * Read buffers of READ_CHUNK bytes given back by the reader once their bytes were hashed and parsed
+ * (`recycle`), read into again. A fresh megabyte per read left a backfill's main thread with a
+ * malloc heap of freed buffers waiting for a garbage collection (115 MB of a 310 MB peak, read
+ * from /proc/<pid>/smaps): the memory that no longer changes hands is not left behind.
+ */
+const POOL_MAX = 16;
+const pool: Buffer[] = [];
+/** The memory of the buffers this module made (chunks are views on it), and which are in the pool. */
+const made = new WeakSet<ArrayBufferLike>();
+const pooled = new WeakSet<ArrayBufferLike>();
+
+function readBuffer(size: number): Buffer {
+  if (size !== READ_CHUNK) return Buffer.allocUnsafeSlow(size);
+  const b = pool.pop();
+  if (b) {
+    pooled.delete(b.buffer);
+    return b;
+  }
+  const nb = Buffer.allocUnsafeSlow(READ_CHUNK);
+  made.add(nb.buffer);
+  return nb;
+}
+
+function recycleChunk(chunk: Buffer): void {
+  const ab = chunk.buffer;
+  // A chunk handed to a parsing thread is detached here (byteLength 0): nothing to give back.
+  if (ab.byteLength !== READ_CHUNK || !made.has(ab) || pooled.has(ab) || pool.length >= POOL_MAX) return;
+  pooled.add(ab);
+  pool.push(Buffer.from(ab, 0, READ_CHUNK));
+}
+
+/** A file's bytes from `start`, in chunks of `size` (from the pool when they are READ_CHUNK). */
+function fileStream(path: string, size: number, start: number, signal: AbortSignal | undefined): Readable {
+  let fd: number | undefined;
+  let pos = start;
+  // A read in flight when the stream is destroyed: the descriptor is closed after it (its number
+  // could otherwise be reused by another open while the read still runs).
+  let reading = false;
+  let closeAfterRead: (() => void) | undefined;
+  const stream = new Readable({
+    highWaterMark: size,
+    construct(cb) {
+      openFd(path, 'r', (e, f) => {
+        if (e) return cb(e);
+        fd = f;
+        cb();
+      });
+    },
+    read() {
+      const buf = readBuffer(size);
+      reading = true;
+      read(fd!, buf, 0, size, pos, (e, n) => {
+        reading = false;
+        if (closeAfterRead) return closeAfterRead();
+        if (e) return this.destroy(e);
+        if (n === 0) {
+          recycleChunk(buf);
+          this.push(null);
+          return;
+        }
+        pos += n;
+        this.push(n === buf.length ? buf : buf.subarray(0, n));
+      });
+    },
+    destroy(err, cb) {
+      if (fd === undefined) return cb(err);
+      const f = fd;
+      fd = undefined;
+      const done = () => close(f, () => cb(err));
+      if (reading) closeAfterRead = done;
+      else done();
+    },
+  });
+  if (signal) addAbortSignal(signal, stream);
+  return stream;
+}
 
 export interface LocalSourceConfig {
   type: 'local';
@@ -114,6 +192,7 @@ function createLocalSource(cfg: LocalSourceConfig): Source {
     readAttempts: 1,
     ranges: true,
     ownsChunks: true,
+    recycle: recycleChunk,
     async *list(refused?: RefusalReport) {
       const real = await resolveRoot();
       yield* walk(root, '', real, refused);
@@ -138,7 +217,7 @@ function createLocalSource(cfg: LocalSourceConfig): Source {
       // A small file gets a small read buffer: allocating 1 MiB for each of ten thousand tiny files
       // is what a backfill's garbage collector would spend its time on.
       const hwm = Math.min(READ_CHUNK, Math.max(16 * 1024, file.size + 1));
-      return createReadStream(full, { highWaterMark: hwm, ...(opts.start ? { start: opts.start } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+      return fileStream(full, hwm, opts.start ?? 0, opts.signal);
     },
     async dispose(file: RemoteFile, action: DisposeAction) {
       const full = join(root, ...file.key.split('/'));

@@ -59,6 +59,12 @@ export interface Source {
    * stream): the reader may hand its memory to a parsing thread rather than copy it.
    */
   readonly ownsChunks?: boolean;
+  /**
+   * A chunk `open` streamed is no longer held by anyone (its bytes were hashed and parsed, or
+   * copied): the source may read into its memory again. Only for chunks of this source's streams,
+   * never one still referenced (the caller keeps the first, which it holds as the file's head).
+   */
+  recycle?(chunk: Buffer): void;
   /** Files younger than this are still being written and are left for the next run. */
   readonly settleMs: number;
   /** How many times a file read that broke in transit is tried in all (1 = no retry). */
