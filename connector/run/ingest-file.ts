@@ -193,14 +193,12 @@ async function readFile(ctx: IngestContext, file: RemoteFile, raw: Readable, spl
       const signal = ctx.signal;
       pipeline = await splitCsvPipeline(ctx.pool!, spec, head, out, await output.external!(), file.size, (start) => ctx.source.open(file, { start, ...(signal ? { signal } : {}) }));
     } else pipeline = ctx.pool ? await ctx.pool.pipeline(spec, head, out, output.external ? await output.external() : undefined) : new FilePipeline(spec, head, out);
-    // A local file's chunks are handed to a parsing thread as they are (not after gunzip: its output may share memory).
-    const owned = ctx.source.ownsChunks === true && !compressed;
     // Once fed, a chunk's memory goes back to the source to be read into again (not the first,
     // which is the head the pipeline was built from; not gzip's input, which zlib may still hold).
     const recycle = !compressed && pipeline.releasesChunks === true ? ctx.source.recycle : undefined;
     let chunk: Buffer | undefined = first;
     while (chunk) {
-      await pipeline.feed(chunk, owned);
+      await pipeline.feed(chunk);
       if (recycle && chunk !== first) recycle(chunk);
       await dl.flush();
       progress(pipeline.rows);

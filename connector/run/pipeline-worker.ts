@@ -11,7 +11,6 @@ import { FilePipeline, type PipelineSpec } from './pipeline.js';
  *   { t: 'slot', slot, n }       raw (decompressed) bytes in the shared slot `slot` (given with the
  *                                thread's first 'start': { slots, slotBytes }); answered { t: 'fed', rows },
  *                                after which nothing of them is held here and the slot is written again
- *   { t: 'chunk', b }            raw bytes too large for a slot (transferred); answered { t: 'fed', rows }
  *   { t: 'end' }                 answered { t: 'done', result } or { t: 'error', error }
  *   { t: 'wrote', id }           the main thread wrote bytes chunk `id` (backpressure)
  * and to it: { t: 'bytes', id, b }, { t: 'reject', r }.
@@ -143,7 +142,7 @@ async function parseRange(m: { spec: PipelineSpec; head: Uint8Array; data: Uint8
   port.postMessage({ t: 'rangeWritten' });
 }
 
-port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; b?: Uint8Array; id?: number; stagePath?: string; data?: Uint8Array; headerRow?: Uint8Array; slots?: SharedArrayBuffer; slotBytes?: number; slot?: number; n?: number }) => {
+port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; id?: number; stagePath?: string; data?: Uint8Array; headerRow?: Uint8Array; slots?: SharedArrayBuffer; slotBytes?: number; slot?: number; n?: number }) => {
   switch (m.t) {
     case 'range':
       chain = chain.then(() =>
@@ -196,10 +195,9 @@ port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; b?: 
         fail(e);
       }
       return;
-    case 'slot':
-    case 'chunk': {
+    case 'slot': {
       // A slot is read only while its chunk is fed: the pipeline keeps nothing of a chunk after feed.
-      const b = m.t === 'slot' ? slotBufs[m.slot!]!.subarray(0, m.n!) : Buffer.from(m.b!.buffer, m.b!.byteOffset, m.b!.byteLength);
+      const b = slotBufs[m.slot!]!.subarray(0, m.n!);
       chain = chain.then(async () => {
         const p = pipeline;
         if (!p) return;

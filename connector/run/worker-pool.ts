@@ -24,8 +24,7 @@ export interface PipelineHandle {
    * copied): the reader may read into it again (`Source.recycle`).
    */
   readonly releasesChunks?: boolean;
-  /** `owned`: nothing else holds the chunk's memory, which may be handed to the thread (it is then gone here). */
-  feed(chunk: Buffer, owned?: boolean): Promise<void>;
+  feed(chunk: Buffer): Promise<void>;
   end(): Promise<PipelineResult>;
   abort(): Promise<void>;
 }
@@ -85,7 +84,7 @@ const WINDOW = 4;
  * side allocates or frees memory per chunk. Chunks were transferred before: each megabyte was then
  * freed on the thread only when its garbage collector got to it, and the malloc heap it came from
  * on the main thread kept growing (peak RSS, measured). One slot more than the window: the slot
- * written next is always one whose chunk was fed. Larger chunks go over as before.
+ * written next is always one whose chunk was fed. A larger chunk goes in pieces.
  */
 const SLOTS = WINDOW + 1;
 const SLOT_BYTES = 1 << 20;
@@ -224,27 +223,20 @@ export class WorkerPool {
         return rows;
       },
       releasesChunks: true,
-      feed: async (chunk: Buffer, owned = false) => {
-        if (failed) throw failed;
-        if (writeError) throw writeError;
-        if (chunk.length <= SLOT_BYTES) {
-          // Into the next slot (its chunk was fed: at most SLOTS - 1 are in flight when feed returns).
+      feed: async (chunk: Buffer) => {
+        // A slot's worth at a time (a larger chunk in pieces), each into the next slot: at most
+        // SLOTS - 1 are in flight when a piece has been sent, so that slot's piece was fed.
+        for (let o = 0; o < chunk.length; o += SLOT_BYTES) {
+          if (failed) throw failed;
+          if (writeError) throw writeError;
+          const piece = chunk.subarray(o, Math.min(chunk.length, o + SLOT_BYTES));
           const slot = slotNext;
           slotNext = (slotNext + 1) % SLOTS;
-          slotViews[slot]!.set(chunk);
-          w.postMessage({ t: 'slot', slot, n: chunk.length });
-        } else {
-          // A chunk that is the whole of its own memory goes over as it is (transferred); others are copied.
-          const whole = owned && chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length && chunk.length > 4096 && !(chunk.buffer instanceof SharedArrayBuffer);
-          let c: Uint8Array = chunk;
-          if (!whole) {
-            c = new Uint8Array(chunk.length);
-            c.set(chunk);
-          }
-          w.postMessage({ t: 'chunk', b: c }, [c.buffer as ArrayBuffer]);
+          slotViews[slot]!.set(piece);
+          w.postMessage({ t: 'slot', slot, n: piece.length });
+          unfed++;
+          if (unfed > WINDOW) await new Promise<void>((resolve, reject) => fedWaiters.push({ resolve, reject }));
         }
-        unfed++;
-        if (unfed > WINDOW) await new Promise<void>((resolve, reject) => fedWaiters.push({ resolve, reject }));
       },
       end: async () => {
         const m = await ask({ t: 'end' }, 'done');

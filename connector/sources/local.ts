@@ -191,7 +191,6 @@ function createLocalSource(cfg: LocalSourceConfig): Source {
     settleMs: cfg.settle_seconds * 1000,
     readAttempts: 1,
     ranges: true,
-    ownsChunks: true,
     recycle: recycleChunk,
     async *list(refused?: RefusalReport) {
       const real = await resolveRoot();

@@ -55,11 +55,6 @@ export interface Source {
   /** `open` honours `start` without reading what comes before it (a local file). */
   readonly ranges?: boolean;
   /**
-   * Every chunk `open` streams is a buffer of its own that nothing else holds (a local file's read
-   * stream): the reader may hand its memory to a parsing thread rather than copy it.
-   */
-  readonly ownsChunks?: boolean;
-  /**
    * A chunk `open` streamed is no longer held by anyone (its bytes were hashed and parsed, or
    * copied): the source may read into its memory again. Only for chunks of this source's streams,
    * never one still referenced (the caller keeps the first, which it holds as the file's head).
