@@ -86,6 +86,8 @@ export class TextDecoderStream8 {
   private carry: Buffer | undefined; // UTF-8 validation carry / UTF-16BE odd byte
   /** Undecided 8-bit text: a first non-ASCII character cut at the end of a chunk, held for the next. */
   private held: Buffer | undefined;
+  /** Transcoded UTF-8 (toUtf8), one buffer for the file. */
+  private out: Buffer = Buffer.alloc(0);
   /** Windows-1252 text: bytes at the end of the last piece that could start a UTF-8 character. */
   private tail8: Buffer | undefined;
   private offset = 0; // bytes consumed (after any BOM)
@@ -217,7 +219,10 @@ export class TextDecoderStream8 {
     }
   }
 
-  /** Decode to UTF-8 bytes (pass-through for UTF-8 and ASCII input). */
+  /**
+   * Decode to UTF-8 bytes (pass-through for UTF-8 and ASCII input; transcoded text is in a buffer of
+   * the decoder's, valid until the next call).
+   */
   utf8(input: Buffer): Buffer {
     const chunk = this.take(input);
     try {
@@ -245,7 +250,12 @@ export class TextDecoderStream8 {
         hint: 're-export the file: the text is damaged at that point (Tally writes well-formed UTF-16)',
       });
     }
-    return Buffer.from(text, 'utf8');
+    // Into one buffer reused for the file (the pipeline parses what utf8() returns before it calls
+    // again): a new buffer per chunk was freed only by a later garbage collection, and the malloc
+    // heap of a thread reading UTF-16 kept what it freed (peak RSS).
+    const max = text.length * 3;
+    if (this.out.length < max) this.out = Buffer.allocUnsafeSlow(Math.max(max, 64 * 1024));
+    return this.out.subarray(0, this.out.write(text, 0, 'utf8'));
   }
 
   /** `this.offset` is the absolute offset of `chunk` while this runs. */
