@@ -14,7 +14,7 @@ function decode(bytes: Buffer, size: number, as: 'text' | 'utf8'): { out?: strin
     for (let i = 0; i < bytes.length; i += size) {
       const piece = bytes.subarray(i, i + size);
       if (as === 'text') out += d.text(piece);
-      else bytesOut.push(d.utf8(piece));
+      else bytesOut.push(Buffer.from(d.utf8(piece))); // valid until the next call (the pipeline parses it at once)
     }
     if (as === 'text') out += d.endText();
     else out = Buffer.concat([...bytesOut, d.endUtf8()]).toString('utf8');
