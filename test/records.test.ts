@@ -144,3 +144,21 @@ describe('the Tally reader through Map records', () => {
     expect(out.filter((r) => r.entity === 'voucher_ledger_entries')).toHaveLength(10);
   });
 });
+
+describe('records where code generation from strings is refused', () => {
+  it('a process run with --disallow-code-generation-from-strings makes the same objects, field by field', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { pathToFileURL } = await import('node:url');
+    const mod = pathToFileURL(join(process.cwd(), 'dist', 'connector', 'formats', 'tally', 'records.js')).href;
+    const script = `import { toObject } from ${JSON.stringify(mod)};
+      const out = [];
+      for (let i = 0; i < 6; i++) out.push(JSON.stringify(toObject(new Map([['guid', 'g-' + i], ['10', i], ['__proto__', 'kept'], ['list', [new Map([['a', 1]])]]]))));
+      let refused = false;
+      try { new Function('return 1'); } catch { refused = true; }
+      process.stdout.write(JSON.stringify({ refused, out }));`;
+    const got = JSON.parse(execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-e', script], { encoding: 'utf8' }));
+    expect(got.refused).toBe(true);
+    expect(got.out).toEqual(Array.from({ length: 6 }, (_, i) => `{"10":${i},"guid":"g-${i}","__proto__":"kept","list":[{"a":1}]}`));
+  });
+});

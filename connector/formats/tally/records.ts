@@ -40,6 +40,8 @@ class KeyNode {
 const root = new KeyNode();
 let nodes = 1;
 let factories = 0;
+/** False once the runtime refused to compile a function from a string. */
+let compiles = true;
 
 function step(node: KeyNode, key: string): KeyNode | undefined {
   if (node.lastKey === key) return node.lastNext;
@@ -114,10 +116,17 @@ export function toObject(rec: Rec): Record<string, unknown> {
     let out: Record<string, unknown>;
     if (node === undefined) out = slow(keys, values, n);
     else if (node.factory !== undefined) out = node.factory(values);
-    else if (++node.seen >= COMPILE_AFTER && factories < MAX_FACTORIES) {
+    else if (++node.seen >= COMPILE_AFTER && factories < MAX_FACTORIES && compiles) {
       factories++;
-      node.factory = compile(keys.slice(0, n));
-      out = node.factory(values);
+      try {
+        node.factory = compile(keys.slice(0, n));
+        out = node.factory(values);
+      } catch {
+        // Code generation from strings refused (node --disallow-code-generation-from-strings):
+        // every object is made field by field, the same objects, only slower.
+        compiles = false;
+        out = slow(keys, values, n);
+      }
     } else out = slow(keys, values, n);
     // Drop references to this record's values (the buffers outlive it).
     values.fill(undefined, 0, n);
