@@ -91,6 +91,19 @@ describe('records made from Maps', () => {
     expect(JSON.stringify(toObject(m))).toBe('{"a":[1,3,4],"b":2}');
   });
 
+  it('a key too long to keep in the tree (made-up tag names) still gives the right object', () => {
+    const long = 'x'.repeat(5000);
+    for (let i = 0; i < 5; i++) {
+      const got = toObject(mapOf([
+        ['guid', `g-${i}`],
+        [long, i],
+        ['name', 'n'],
+      ]));
+      expect(Object.keys(got)).toEqual(['guid', long, 'name']);
+      expect(got[long]).toBe(i);
+    }
+  });
+
   it('more distinct sequences than are compiled still give the right objects', () => {
     for (let n = 0; n < 3000; n++) {
       const entries: Array<[string, unknown]> = [
