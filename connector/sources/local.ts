@@ -18,17 +18,13 @@ const READ_CHUNK = 1 << 20;
  */
 const POOL_MAX = 16;
 const pool: Buffer[] = [];
-/** The memory of the buffers this module made (chunks are views on it), and which are in the pool. */
+/** The memory of the buffers this module made (chunks are views on it). */
 const made = new WeakSet<ArrayBufferLike>();
-const pooled = new WeakSet<ArrayBufferLike>();
 
 function readBuffer(size: number): Buffer {
   if (size !== READ_CHUNK) return Buffer.allocUnsafeSlow(size);
   const b = pool.pop();
-  if (b) {
-    pooled.delete(b.buffer);
-    return b;
-  }
+  if (b) return b;
   const nb = Buffer.allocUnsafeSlow(READ_CHUNK);
   made.add(nb.buffer);
   return nb;
@@ -36,9 +32,8 @@ function readBuffer(size: number): Buffer {
 
 function recycleChunk(chunk: Buffer): void {
   const ab = chunk.buffer;
-  // A chunk handed to a parsing thread is detached here (byteLength 0): nothing to give back.
-  if (ab.byteLength !== READ_CHUNK || !made.has(ab) || pooled.has(ab) || pool.length >= POOL_MAX) return;
-  pooled.add(ab);
+  // Only this module's buffers, each once (the pool is a few buffers: a scan finds one given twice).
+  if (!made.has(ab) || pool.length >= POOL_MAX || pool.some((b) => b.buffer === ab)) return;
   pool.push(Buffer.from(ab, 0, READ_CHUNK));
 }
 

@@ -341,7 +341,7 @@ class VoucherLines {
     const { rows, guid, voucher_key, alterid } = this;
     const lineNo = ++this.ledgerLine;
     const rec = convert(e, { skip: LEDGER_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: lineNo, source, inventory_line_no: inventoryLine } });
-    rows.push({ entity: 'voucher_ledger_entries', rec: rec });
+    rows.push({ entity: 'voucher_ledger_entries', rec });
     const ledgerName = (rec.get('ledgername') as string | undefined) ?? null;
     for (const b of childrenNamed(e, 'BILLALLOCATIONS.LIST')) {
       rows.push({ entity: 'voucher_bill_allocations', rec: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++this.billLine, ledger_line_no: lineNo, ledger_name: ledgerName } }) });
@@ -404,7 +404,7 @@ export function flattenVoucher(node: XNode, syntheticKey: string): Row[] {
     for (const e of childrenNamed(node, listName)) {
       const lineNo = ++invLine;
       const rec = convert(e, { skip: INVENTORY_ENTRY_EXPLODED, into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: lineNo, source } });
-      rows.push({ entity: 'voucher_inventory_entries', rec: rec });
+      rows.push({ entity: 'voucher_inventory_entries', rec });
       const item = (rec.get('stockitemname') as string | undefined) ?? null;
       for (const b of childrenNamed(e, 'BATCHALLOCATIONS.LIST')) {
         rows.push({ entity: 'voucher_batch_allocations', rec: convert(b, { into: { voucher_guid: guid, voucher_key, voucher_alterid: alterid, line_no: ++batchLine, inventory_line_no: lineNo, stock_item_name: item } }) });
@@ -538,7 +538,7 @@ export function flattenMaster(node: XNode): Row[] {
   const rows: BuiltRow[] = [];
   if (name === 'LEDGER') {
     const rec = convert(node, { skip: LEDGER_EXPLODED });
-    rows.push({ entity: 'ledgers', rec: rec });
+    rows.push({ entity: 'ledgers', rec });
     const ledger_guid = (rec.get('guid') as string | undefined) ?? null;
     const ledger_name = (rec.get('name') as string | undefined) ?? null;
     let i = 0;
@@ -549,7 +549,7 @@ export function flattenMaster(node: XNode): Row[] {
   }
   if (name === 'STOCKITEM') {
     const rec = convert(node, { skip: STOCK_ITEM_EXPLODED });
-    rows.push({ entity: 'stock_items', rec: rec });
+    rows.push({ entity: 'stock_items', rec });
     const link = { stock_item_guid: (rec.get('guid') as string | undefined) ?? null, stock_item_name: (rec.get('name') as string | undefined) ?? null };
     let i = 0;
     for (const b of childrenNamed(node, 'BATCHALLOCATIONS.LIST')) rows.push({ entity: 'stock_item_opening_batches', rec: convert(b, { into: { ...link, line_no: ++i } }) });
