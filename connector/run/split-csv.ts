@@ -280,7 +280,7 @@ const MIN_RANGE_BYTES = 32 << 10;
  * boundary that holds fails the file, as one pass would.
  */
 export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead: Buffer, out: PipelineOutput, size: number, stage: ExternalStage): PipelineHandle {
-  // Chunks fed are handed to the threads (their memory transferred): the head may be the first of them.
+  // The head is the first chunk read, which is the source's to reuse once the file is done.
   const head = Buffer.from(fileHead);
   const target = Math.max(MIN_RANGE_BYTES, Math.min(RANGE_BYTES, Math.ceil(size / (pool.size * 4))));
   const maxInFlight = pool.size + 1;
@@ -389,6 +389,8 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
     get rows() {
       return rowsWritten;
     },
+    // A chunk's bytes are copied into a slot (and the header row, the scanner's, copied too).
+    releasesChunks: true,
     async feed(chunk: Buffer) {
       if (failure) refuse(failure);
       let b = chunk;

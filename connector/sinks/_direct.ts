@@ -151,3 +151,36 @@ export class DirectWriter {
     return { tail, at: this.pos };
   }
 }
+
+/**
+ * `b` into the file at `offset` (not aligned): from `directAfter` bytes on, the aligned middle goes
+ * with O_DIRECT and the partial blocks at either end through the page cache, so that no direct write
+ * covers a block a neighbour's bytes share (ranges of a split CSV written side by side by their
+ * threads). Returns the bytes written directly (0 where O_DIRECT is refused or the write is short).
+ */
+export function writeAt(path: string, b: Buffer, offset: number, directAfter: number): number {
+  const fd = openSync(path, 'r+');
+  try {
+    const put = (from: number, to: number) => {
+      for (let off = from; off < to; ) off += writeSync(fd, b, off, to - off, offset + off);
+    };
+    const lead = leadToAlign(offset, b.length);
+    const body = b.length - lead - ((b.length - lead) % ALIGN);
+    const d = body >= directAfter && body > 0 ? DirectWriter.openSync(path, offset + lead) : undefined;
+    if (!d) {
+      put(0, b.length);
+      return 0;
+    }
+    put(0, lead);
+    try {
+      // In pieces the size of the writer's areas (they would grow for one larger).
+      for (let o = lead; o < lead + body; o += 4 << 20) d.writeSync(b.subarray(o, Math.min(lead + body, o + (4 << 20))));
+    } finally {
+      d.endSync(); // nothing is left over: the body is whole blocks
+    }
+    put(lead + body, b.length);
+    return body;
+  } finally {
+    closeSync(fd);
+  }
+}
