@@ -5,6 +5,7 @@ import { cli, listFiles, readOutputs, rmrf, tempDir } from './helpers/index.js';
 import { query } from './helpers/columnar.js';
 import { mergeInference, ShapeCollector } from '../connector/drift/infer.js';
 import type { Cells, FieldKey } from '../connector/rows/row-sink.js';
+import { CutScanner } from '../connector/run/split-csv.js';
 
 /**
  * One large CSV parsed in parts on several threads (run/split-csv.ts): what it delivers is what one
@@ -273,5 +274,103 @@ describe('inference merges', () => {
     expect(merged['e']!.rows).toBe(40);
     // The decimal samples of column a are all from the second part, in file order.
     expect(merged['e']!.fields[0]!.samples!.filter((s) => s.type === 'decimal').map((s) => s.row)).toEqual([31, 32, 33]);
+  });
+});
+
+/** The scan as it was first written, byte by byte: the model the word-at-a-time scan must agree with. */
+class ByteScanner {
+  seen = 0;
+  scanning = true;
+  private q = 0;
+  private n = 0;
+  private r = 0;
+  private start = true;
+  private cr = false;
+  scan(b: Buffer, wantAt: number): number {
+    for (let i = 0; i < b.length; i++) {
+      const c = b[i]!;
+      if (this.cr) {
+        this.cr = false;
+        if (c !== 10) {
+          this.scanning = false;
+          return -1;
+        }
+      }
+      if (c > 13 && c !== 34) {
+        this.start = false;
+        continue;
+      }
+      if (c === 10) {
+        this.n++;
+        if (this.q === 0) {
+          if (!this.start) this.r++;
+          this.start = true;
+          if (i + 1 >= wantAt && this.r >= 2) return i + 1;
+        }
+        continue;
+      }
+      if (c === 13) {
+        if (this.q === 0) this.cr = true;
+        continue;
+      }
+      if (c === 34) this.q ^= 1;
+      this.start = false;
+    }
+    return -1;
+  }
+  resume() {
+    return { offset: this.seen - 3, line: 1 + this.n, ordinal: this.r - 1 };
+  }
+}
+
+describe('the cut scanner', () => {
+  it('cuts where the byte-by-byte scan cuts, with the same numbers, whatever the bytes, chunks and alignment', () => {
+    let seed = 11;
+    const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    // Long plain runs (taken four bytes at a time), quotes, line ends of every kind, tabs, multi-byte text.
+    const atoms = ['abcdefgh', 'x', '12345.67', ',', '"', '""', '\n', '\r\n', '\t', 'é', '€', '\u0001', 'plain text without anything special in it', '\n\n'];
+    let cuts = 0;
+    let refused = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const parts = ['\ufeff"h1","h2"\n'];
+      const crAlone = trial % 10 === 9;
+      for (let k = 0; k < 400; k++) parts.push(atoms[rnd(atoms.length)]!);
+      if (crAlone) parts.splice(200, 0, '\rz');
+      const file = Buffer.from(parts.join(''));
+      const a = new CutScanner();
+      const m = new ByteScanner();
+      let pos = 0;
+      while (pos < file.length && a.scanning) {
+        // A chunk at a random alignment inside a larger buffer, as reads and slots give them.
+        const n = 1 + rnd(300);
+        const pad = rnd(8);
+        const host = Buffer.alloc(pad + n + 8);
+        file.copy(host, pad, pos, pos + n);
+        let b = host.subarray(pad, pad + Math.min(n, file.length - pos));
+        while (b.length) {
+          const want = rnd(b.length + 40);
+          const ca = a.scan(b, want);
+          const cm = m.scan(b, want);
+          expect(ca).toBe(cm);
+          expect(a.scanning).toBe(m.scanning);
+          if (!a.scanning) break;
+          if (ca < 0) {
+            a.seen += b.length;
+            m.seen += b.length;
+            break;
+          }
+          a.seen += ca;
+          m.seen += ca;
+          cuts++;
+          expect(a.resume()).toEqual(m.resume());
+          b = b.subarray(ca);
+        }
+        pos += n;
+      }
+      if (!a.scanning) refused++;
+    }
+    expect(cuts).toBeGreaterThan(1000);
+    // Some files had a CR alone outside quotes: both scans gave up at the same place.
+    expect(refused).toBeGreaterThan(3);
   });
 });

@@ -3,7 +3,7 @@ import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { stageFile } from '../connector/sinks/_staged.js';
-import { ALIGN, DirectWriter, writeAt } from '../connector/sinks/_direct.js';
+import { ALIGN, alignedBuffer, DirectWriter, writeAligned } from '../connector/sinks/_direct.js';
 import { rmrf, tempDir } from './helpers/index.js';
 
 /**
@@ -129,7 +129,7 @@ describe('staged files', () => {
     expect(readFileSync(dest).equals(Buffer.concat(all))).toBe(true);
   });
 
-  it('ranges written side by side at unaligned offsets, in any order, the middles directly: every byte in place', () => {
+  it('ranges written side by side at unaligned offsets, in any order, the middles directly: every byte in place', async () => {
     // A split CSV's threads write their ranges where those before them end: blocks at the cuts are
     // shared by two ranges, and only the blocks wholly inside one range may be written directly.
     let seed = 7;
@@ -148,20 +148,33 @@ describe('staged files', () => {
     }
     const file = join(root, 'ranges');
     writeFileSync(file, '');
-    let direct = 0;
-    for (const [at, n] of cuts) direct += writeAt(file, want.subarray(at, at + n), at, 64 * 1024);
+    // Written all at once, as threads do: neighbours' writes overlap in time.
+    const put = (at: number, n: number) => {
+      const mem = alignedBuffer(n + ALIGN);
+      want.copy(mem, 0, at, at + n);
+      return writeAligned(file, mem, n, at, 64 * 1024);
+    };
+    const direct = (await Promise.all(cuts.map(([at, n]) => put(at, n)))).reduce((a, n) => a + n, 0);
     expect(readFileSync(file).equals(want)).toBe(true);
     // Most of the bytes went directly (whole blocks of the ranges past 64 KiB).
     expect(direct).toBeGreaterThan(want.length / 2);
     expect(direct % ALIGN).toBe(0);
   });
 
-  it('a range shorter than the direct threshold is written buffered', () => {
+  it('a range shorter than the direct threshold is written buffered', async () => {
     const file = join(root, 'short-range');
     writeFileSync(file, 'abc');
-    expect(writeAt(file, Buffer.from('defgh'), 3, 1)).toBe(0);
-    expect(writeAt(file, Buffer.alloc(3 * ALIGN, 120), 8, 4 * ALIGN)).toBe(0);
-    expect(readFileSync(file).toString()).toBe('abcdefgh' + 'x'.repeat(3 * ALIGN));
+    const mem = (b: Buffer) => {
+      const m = alignedBuffer(b.length + ALIGN);
+      b.copy(m);
+      return m;
+    };
+    expect(await writeAligned(file, mem(Buffer.from('defgh')), 5, 3, 1)).toBe(0);
+    expect(await writeAligned(file, mem(Buffer.alloc(3 * ALIGN, 120)), 3 * ALIGN, 8, 4 * ALIGN)).toBe(0);
+    // Memory that is not page-aligned is written buffered.
+    const odd = Buffer.alloc(2 * ALIGN + 1 + ALIGN, 121).subarray(1);
+    expect(await writeAligned(file, odd, ALIGN, 8 + 3 * ALIGN, 1)).toBe(0);
+    expect(readFileSync(file).toString()).toBe('abcdefgh' + 'x'.repeat(3 * ALIGN) + 'y'.repeat(ALIGN));
   });
 
   it('where the file system refuses O_DIRECT, the output is written buffered: the same bytes', async () => {

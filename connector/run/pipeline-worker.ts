@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
-import { ALIGN, DIRECT_AFTER, DirectWriter, leadToAlign, writeAt } from '../sinks/_direct.js';
+import { ALIGN, alignedBuffer, DIRECT_AFTER, DirectWriter, leadToAlign, writeAligned } from '../sinks/_direct.js';
 import { parentPort } from 'node:worker_threads';
 import { isConnectorError } from '../errors.js';
 import { FilePipeline, type PipelineSpec } from './pipeline.js';
@@ -74,10 +74,14 @@ function closeStage(): void {
   }
 }
 
-function fail(e: unknown): void {
-  const err = isConnectorError(e)
+function errorData(e: unknown) {
+  return isConnectorError(e)
     ? { connector: true, code: e.code, message: e.message, retryable: e.retryable, position: e.position, hint: e.hint }
     : { connector: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+}
+
+function fail(e: unknown): void {
+  const err = errorData(e);
   try {
     closeStage();
   } catch {
@@ -89,13 +93,13 @@ function fail(e: unknown): void {
 
 /**
  * One range of a CSV cut at row boundaries (run/split-csv.ts `rangeCsvPipeline`), parsed whole. Its
- * envelope bytes are kept in this thread's own buffer (reused from range to range) and written into
- * the staged file at the offset the main thread gives once the ranges before it are sized
- * ({ t: 'rangeDone', size, rejects, result } → { t: 'rangeWrite', offset } → { t: 'rangeWritten' }).
+ * envelope bytes are kept in one of this thread's output buffers (reused from range to range) and
+ * written into the staged file at the offset the main thread gives once the ranges before it are
+ * sized: { t: 'range', id } → { t: 'rangeDone', id, size, rejects, result } (the thread is free for
+ * the next range or file from here) → { t: 'rangeWrite', id, offset } → { t: 'rangeWritten', id }
+ * or { t: 'rangeWriteFailed', id, error }. The write runs on libuv's threads while this one parses.
  */
-let rangeOut = Buffer.alloc(0);
 let rangeIn = Buffer.alloc(0);
-let placed: ((offset: number) => void) | undefined;
 /** The range is fed in pieces, so that the writer flushes as it goes (its buffer stays small). */
 const RANGE_PIECE = 1 << 20;
 /**
@@ -103,41 +107,95 @@ const RANGE_PIECE = 1 << 20;
  * split CSV's 1 GB of output cost 2-3 s of system time (new page-cache pages, sinks/_direct.ts).
  */
 const RANGE_DIRECT_AFTER = 1 << 20;
+/** Output buffers a thread keeps: one range's bytes being written while the next range is parsed. */
+const RANGE_OUTS = 2;
+/** Page-aligned (written with O_DIRECT from where they are), with ALIGN bytes to spare. */
+const freeOuts: Buffer[] = [];
+const EMPTY = Buffer.alloc(0);
+let outsMade = 0;
+const outWaiters: Array<() => void> = [];
+/** Ranges parsed whose bytes wait for their offset. */
+const unplaced = new Map<number, { out: Buffer; len: number; path: string }>();
 
-async function parseRange(m: { spec: PipelineSpec; head: Uint8Array; data: Uint8Array; headerRow?: Uint8Array; stagePath: string }): Promise<void> {
+async function takeOut(): Promise<Buffer> {
+  for (;;) {
+    const b = freeOuts.pop();
+    if (b) return b;
+    if (outsMade < RANGE_OUTS) {
+      outsMade++;
+      return EMPTY;
+    }
+    await new Promise<void>((resolve) => outWaiters.push(resolve));
+  }
+}
+
+function giveOut(b: Buffer): void {
+  freeOuts.push(b);
+  outWaiters.shift()?.();
+}
+
+async function parseRange(m: { id: number; spec: PipelineSpec; head: Uint8Array; data: Uint8Array; headerRow?: Uint8Array; stagePath: string }): Promise<void> {
   // The bytes are shared memory the main thread fills again: take a copy, into memory reused from range to range.
   const n = m.data.byteLength;
   if (rangeIn.length < n) rangeIn = Buffer.allocUnsafe(Math.max(n, rangeIn.length * 2));
   rangeIn.set(m.data, 0);
-  port.postMessage({ t: 'rangeTaken' });
+  port.postMessage({ t: 'rangeTaken', id: m.id });
+  let out = await takeOut();
   let len = 0;
   const rejects: unknown[] = [];
   const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-  const p = new FilePipeline(m.spec, buf(m.head), {
-    bytes: (chunk) => {
-      if (len + chunk.length > rangeOut.length) {
-        const nb = Buffer.allocUnsafe(Math.max(rangeOut.length * 2, len + chunk.length));
-        nb.set(rangeOut.subarray(0, len), 0);
-        rangeOut = nb;
-      }
-      rangeOut.set(chunk, len);
-      len += chunk.length;
-      return Promise.resolve();
-    },
-    reject: (r) => void rejects.push(r),
-  });
-  if (m.headerRow) await p.feed(buf(m.headerRow));
-  for (let o = 0; o < n; o += RANGE_PIECE) await p.feed(rangeIn.subarray(o, Math.min(n, o + RANGE_PIECE)));
-  const result = await p.end();
+  let p: FilePipeline;
+  try {
+    p = new FilePipeline(m.spec, buf(m.head), {
+      bytes: (chunk) => {
+        if (len + chunk.length + ALIGN > out.length) {
+          // A quarter more than needed: ranges of one file are about the same size.
+          const nb = alignedBuffer(len + chunk.length + ((len + chunk.length) >> 2) + ALIGN);
+          nb.set(out.subarray(0, len), 0);
+          out = nb;
+        }
+        out.set(chunk, len);
+        len += chunk.length;
+        return Promise.resolve();
+      },
+      reject: (r) => void rejects.push(r),
+    });
+    if (m.headerRow) await p.feed(buf(m.headerRow));
+    for (let o = 0; o < n; o += RANGE_PIECE) await p.feed(rangeIn.subarray(o, Math.min(n, o + RANGE_PIECE)));
+  } catch (e) {
+    giveOut(out);
+    throw e;
+  }
+  let result: Awaited<ReturnType<FilePipeline['end']>>;
+  try {
+    result = await p.end();
+  } catch (e) {
+    giveOut(out);
+    throw e;
+  }
   // Its bytes are copied out: the next range reuses the writer's buffers.
   p.recycle();
   const { keys: _keys, ...rest } = result;
-  const offset = await new Promise<number>((resolve) => {
-    placed = resolve;
-    port.postMessage({ t: 'rangeDone', size: len, rejects, result: rest });
-  });
-  if (offset >= 0 && len > 0) writeAt(m.stagePath, rangeOut.subarray(0, len), offset, RANGE_DIRECT_AFTER);
-  port.postMessage({ t: 'rangeWritten' });
+  unplaced.set(m.id, { out, len, path: m.stagePath });
+  port.postMessage({ t: 'rangeDone', id: m.id, size: len, rejects, result: rest });
+}
+
+/** The offset of a range parsed here has come (-1: write nothing). */
+function placeRange(id: number, offset: number): void {
+  const r = unplaced.get(id);
+  if (!r) return;
+  unplaced.delete(id);
+  const write = offset >= 0 && r.len > 0 ? writeAligned(r.path, r.out, r.len, offset, RANGE_DIRECT_AFTER) : Promise.resolve(0);
+  write.then(
+    () => {
+      giveOut(r.out);
+      port.postMessage({ t: 'rangeWritten', id });
+    },
+    (e: unknown) => {
+      giveOut(r.out);
+      port.postMessage({ t: 'rangeWriteFailed', id, error: errorData(e) });
+    },
+  );
 }
 
 port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; id?: number; stagePath?: string; data?: Uint8Array; headerRow?: Uint8Array; slots?: SharedArrayBuffer; slotBytes?: number; slot?: number; n?: number }) => {
@@ -149,12 +207,9 @@ port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; id?:
         }),
       );
       return;
-    case 'rangeWrite': {
-      const r = placed;
-      placed = undefined;
-      r?.((m as { offset?: number }).offset ?? -1);
+    case 'rangeWrite':
+      placeRange(m.id!, (m as { offset?: number }).offset ?? -1);
       return;
-    }
 
     case 'start':
       if (m.slots) {

@@ -96,6 +96,10 @@ export class WorkerPool {
   private readonly all = new Set<Worker>();
   private readonly waiting: Array<(w: Worker) => void> = [];
   private closed = false;
+  /** Ranges parsed and not yet written, per thread (`range`), and the listeners that settle them. */
+  private readonly rangeWrites = new WeakMap<Worker, Map<number, { resolve: () => void; reject: (e: Error) => void }>>();
+  private readonly lifeListeners = new WeakSet<object>();
+  private nextRange = 0;
   /** Each thread's chunk slots (made on its first file, kept for its life). */
   private readonly slots = new WeakMap<Worker, Uint8Array[]>();
 
@@ -123,7 +127,8 @@ export class WorkerPool {
   }
 
   private release(w: Worker, broken = false): void {
-    w.removeAllListeners('message');
+    // A use's listeners go; the thread's own (its ranges' writes) stay.
+    for (const l of w.listeners('message')) if (!this.lifeListeners.has(l as never)) w.off('message', l as (...a: unknown[]) => void);
     w.removeAllListeners('error');
     if (broken || this.closed) {
       this.all.delete(w);
@@ -270,6 +275,7 @@ export class WorkerPool {
    */
   async range(spec: PipelineSpec, head: Buffer, data: Uint8Array, taken: () => void, headerRow: Buffer | undefined, stage: RangeStage): Promise<RangeResult> {
     const w = await this.acquire();
+    const id = this.nextRange++;
     const h = new Uint8Array(head.length);
     h.set(head);
     return new Promise<RangeResult>((resolve0, reject0) => {
@@ -280,21 +286,22 @@ export class WorkerPool {
         reject0(new ConnectorError('E_INTERNAL', 'a parsing thread exited while it parsed a range'));
       };
       w.once('exit', onExit);
-      const resolve = (r: RangeResult) => (w.off('exit', onExit), resolve0(r));
       const reject = (e: Error) => (w.off('exit', onExit), reject0(e));
-      w.on('message', (m: { t: string; size?: number; rejects?: RangeResult['rejects']; result?: PipelineResult; error?: WorkerError }) => {
-        if (m.t === 'rangeDone') {
-          // Sized: the thread writes its bytes where the ranges before it end, once they are sized.
+      w.on('message', (m: { t: string; id?: number; size?: number; rejects?: RangeResult['rejects']; result?: PipelineResult; error?: WorkerError }) => {
+        if (m.t === 'rangeDone' && m.id === id) {
+          // Sized: the thread is free for the next range or file, and writes these bytes where the
+          // ranges before them end once those are sized (answered on its writes' listener).
+          w.off('exit', onExit);
           done = { size: m.size!, rejects: m.rejects!, result: m.result! };
-          stage.place(m.size!).then(
-            (offset) => w.postMessage({ t: 'rangeWrite', offset }),
-            () => w.postMessage({ t: 'rangeWrite', offset: -1 }),
-          );
-        } else if (m.t === 'rangeTaken') {
-          taken();
-        } else if (m.t === 'rangeWritten') {
+          const r = done;
+          this.writesOf(w).set(id, { resolve: () => resolve0(r), reject: reject0 });
           this.release(w);
-          resolve(done!);
+          stage.place(m.size!).then(
+            (offset) => w.postMessage({ t: 'rangeWrite', id, offset }),
+            () => w.postMessage({ t: 'rangeWrite', id, offset: -1 }),
+          );
+        } else if (m.t === 'rangeTaken' && m.id === id) {
+          taken();
         } else if (m.t === 'error') {
           taken();
           this.release(w);
@@ -307,13 +314,40 @@ export class WorkerPool {
         reject(new ConnectorError('E_INTERNAL', `a parsing thread stopped: ${e.message}`));
       });
       try {
-        w.postMessage({ t: 'range', spec, head: h, data, ...(headerRow ? { headerRow } : {}), stagePath: stage.path }, [h.buffer]);
+        w.postMessage({ t: 'range', id, spec, head: h, data, ...(headerRow ? { headerRow } : {}), stagePath: stage.path }, [h.buffer]);
       } catch (e) {
         taken();
         this.release(w);
         reject(e as Error);
       }
     });
+  }
+
+  /**
+   * Ranges parsed on `w` whose bytes it has still to write, with the listener (on the thread for its
+   * life, kept when it is released) that settles them; all rejected if the thread exits.
+   */
+  private writesOf(w: Worker): Map<number, { resolve: () => void; reject: (e: Error) => void }> {
+    let pending = this.rangeWrites.get(w);
+    if (pending) return pending;
+    const mine = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+    pending = mine;
+    this.rangeWrites.set(w, mine);
+    const listener = (m: { t: string; id?: number; error?: WorkerError }) => {
+      if (m.t !== 'rangeWritten' && m.t !== 'rangeWriteFailed') return;
+      const r = mine.get(m.id!);
+      if (!r) return;
+      mine.delete(m.id!);
+      if (m.t === 'rangeWritten') r.resolve();
+      else r.reject(revive(m.error!));
+    };
+    this.lifeListeners.add(listener);
+    w.on('message', listener);
+    w.once('exit', () => {
+      for (const r of mine.values()) r.reject(new ConnectorError('E_INTERNAL', 'a parsing thread exited before it wrote a range it had parsed'));
+      mine.clear();
+    });
+    return mine;
   }
 
   async close(): Promise<void> {

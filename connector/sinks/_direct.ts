@@ -152,35 +152,47 @@ export class DirectWriter {
   }
 }
 
+/** Page-aligned memory of at least `bytes` (zeroed), for `writeAligned`. */
+export function alignedBuffer(bytes: number): Buffer {
+  return Buffer.from(new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) }).buffer);
+}
+
 /**
- * `b` into the file at `offset` (not aligned): from `directAfter` bytes on, the aligned middle goes
- * with O_DIRECT and the partial blocks at either end through the page cache, so that no direct write
- * covers a block a neighbour's bytes share (ranges of a split CSV written side by side by their
- * threads). Returns the bytes written directly (0 where O_DIRECT is refused or the write is short).
+ * The bytes `mem[0, len)` into the file at `offset` (not aligned): from `directAfter` bytes on, the
+ * aligned middle goes with O_DIRECT straight from `mem` and the partial blocks at either end through
+ * the page cache, so that no direct write covers a block a neighbour's bytes share (ranges of a split
+ * CSV written side by side by their threads). `mem` must be page-aligned (`alignedBuffer`) with
+ * ALIGN bytes to spare: the bytes are first moved up by `offset % ALIGN` so that memory and file
+ * agree on where blocks start (no copy into other memory). Returns the bytes written directly (0
+ * where O_DIRECT is refused or the write is short). The writes run on libuv's threads.
  */
-export function writeAt(path: string, b: Buffer, offset: number, directAfter: number): number {
-  const fd = openSync(path, 'r+');
+export async function writeAligned(path: string, mem: Buffer, len: number, offset: number, directAfter: number): Promise<number> {
+  const lead = leadToAlign(offset, len);
+  const body = len - lead - ((len - lead) % ALIGN);
+  const fh = await open(path, 'r+');
   try {
-    const put = (from: number, to: number) => {
-      for (let off = from; off < to; ) off += writeSync(fd, b, off, to - off, offset + off);
+    let direct: FileHandle | undefined;
+    if (directAvailable && body > 0 && body >= directAfter && mem.byteOffset % ALIGN === 0 && mem.length >= len + ALIGN) {
+      direct = await open(path, fsConstants.O_WRONLY | O_DIRECT).catch(() => undefined);
+    }
+    const shift = direct ? offset % ALIGN : 0;
+    if (shift) mem.copyWithin(shift, 0, len);
+    const put = async (h: FileHandle, from: number, to: number) => {
+      for (let off = from; off < to; ) off += (await h.write(mem, shift + off, to - off, offset + off)).bytesWritten;
     };
-    const lead = leadToAlign(offset, b.length);
-    const body = b.length - lead - ((b.length - lead) % ALIGN);
-    const d = body >= directAfter && body > 0 ? DirectWriter.openSync(path, offset + lead) : undefined;
-    if (!d) {
-      put(0, b.length);
+    if (!direct) {
+      await put(fh, 0, len);
       return 0;
     }
-    put(0, lead);
     try {
-      // In pieces the size of the writer's areas (they would grow for one larger).
-      for (let o = lead; o < lead + body; o += 4 << 20) d.writeSync(b.subarray(o, Math.min(lead + body, o + (4 << 20))));
+      await put(fh, 0, lead);
+      await put(direct, lead, lead + body);
     } finally {
-      d.endSync(); // nothing is left over: the body is whole blocks
+      await direct.close().catch(() => {});
     }
-    put(lead + body, b.length);
+    await put(fh, lead + body, len);
     return body;
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
