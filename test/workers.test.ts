@@ -2,6 +2,9 @@ import { copyFileSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileS
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, HAVE_CORPUS, ROOT, cli, corpusFiles, listFiles, readOutputs, rmrf, tempDir } from './helpers/index.js';
+import { resolveConfig } from '../connector/config.js';
+import type { PipelineSpec } from '../connector/run/pipeline.js';
+import { WorkerPool, type RangeStage } from '../connector/run/worker-pool.js';
 
 /**
  * Parsing threads (`workers`): a run over several files spreads them over worker threads; what it
@@ -178,5 +181,63 @@ describe('workers: files parsed on several threads', () => {
     const refused = await cli(['run', '--config', bad]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/workers/);
+  });
+});
+
+describe('ranges of a CSV on a thread (WorkerPool.range)', () => {
+  const LIMITS = resolveConfig({ tenant_id: 't', connector_id: 'c', source: { type: 'local', path: '.' }, streams: [{ id: 's', pattern: '*' }], state: { type: 'local', path: '.' }, sink: { type: 'stdout' } }, '<inline>').limits;
+  const spec: PipelineSpec = {
+    format: 'csv',
+    key: 'trn_voucher.csv',
+    clearNames: false,
+    delimiter: ',',
+    limits: LIMITS,
+    origin: { tenant_id: 't', connector_id: 'c', stream_id: 's', run_id: 'r', file_id: 'f' },
+    versions: {},
+    part: {},
+  };
+  const head = Buffer.from('\ufeffguid,amount\n');
+  const data = (rows: number) => {
+    const b = Buffer.from(new SharedArrayBuffer(64 * rows + 64));
+    const text = '\ufeffguid,amount\n' + Array.from({ length: rows }, (_, i) => `g-${i},${i}.50\n`).join('');
+    return b.subarray(0, b.write(text));
+  };
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+  });
+  afterAll(() => rmrf(dir));
+
+  it('a range whose bytes cannot be written fails with the reason; the thread, freed once it parsed, parses the next range', async () => {
+    const pool = new WorkerPool(1);
+    try {
+      const gone: RangeStage = { path: join(dir, 'no-such-folder', 'staged'), place: () => Promise.resolve(0) };
+      let taken = 0;
+      await expect(pool.range(spec, head, data(50), () => void taken++, undefined, gone)).rejects.toThrow(/ENOENT/);
+      expect(taken).toBe(1);
+      const path = join(dir, 'staged');
+      writeFileSync(path, '');
+      const r = await pool.range(spec, head, data(50), () => {}, undefined, { path, place: () => Promise.resolve(0) });
+      expect(r.result.rows).toBe(50);
+      const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+      expect(lines).toHaveLength(50);
+      expect(JSON.parse(lines[49]!).record).toEqual({ guid: 'g-49', amount: '49.50' });
+      expect(r.size).toBe(statSync(path).size);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a thread that exits after parsing a range, before its offset came, fails the range instead of leaving it waiting', async () => {
+    const pool = new WorkerPool(1);
+    let sized!: () => void;
+    const wasSized = new Promise<void>((resolve) => (sized = resolve));
+    // The offset never comes: the ranges before it are still being parsed when the thread dies.
+    const stage: RangeStage = { path: join(dir, 'never'), place: () => (sized(), new Promise<number>(() => {})) };
+    const r = pool.range(spec, head, data(10), () => {}, undefined, stage);
+    r.catch(() => {});
+    await wasSized;
+    await pool.close();
+    await expect(r).rejects.toThrow(/exited before it wrote a range/);
   });
 });
