@@ -289,8 +289,8 @@ export function rangeCsvPipeline(pool: WorkerPool, spec: PipelineSpec, fileHead:
   const head = Buffer.from(fileHead);
   const target = Math.max(MIN_RANGE_BYTES, Math.min(RANGE_BYTES, Math.ceil(size / (pool.size * 4))));
   // Ranges dispatched and not yet written: a thread is free again once its range is parsed (its
-  // bytes wait for their offset in one of its two output buffers), so two a thread and one more.
-  const maxInFlight = pool.size * 2 + 1;
+  // bytes wait for their offset in one of its output buffers, pipeline-worker.ts RANGE_OUTS).
+  const maxInFlight = pool.size * 4 + 1;
   // Slots hold ranges until a thread takes them: one a thread, one being filled, one waiting.
   const maxSlots = pool.size + 2;
   const scanner = new CutScanner();
