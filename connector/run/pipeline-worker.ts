@@ -149,9 +149,9 @@ async function parseRange(m: { id: number; spec: PipelineSpec; head: Uint8Array;
   let len = 0;
   const rejects: unknown[] = [];
   const buf = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-  let p: FilePipeline;
+  let result: Awaited<ReturnType<FilePipeline['end']>>;
   try {
-    p = new FilePipeline(m.spec, buf(m.head), {
+    const p = new FilePipeline(m.spec, buf(m.head), {
       bytes: (chunk) => {
         if (len + chunk.length + ALIGN > out.length) {
           // A quarter more than needed: ranges of one file are about the same size.
@@ -167,19 +167,13 @@ async function parseRange(m: { id: number; spec: PipelineSpec; head: Uint8Array;
     });
     if (m.headerRow) await p.feed(buf(m.headerRow));
     for (let o = 0; o < n; o += RANGE_PIECE) await p.feed(rangeIn.subarray(o, Math.min(n, o + RANGE_PIECE)));
-  } catch (e) {
-    giveOut(out);
-    throw e;
-  }
-  let result: Awaited<ReturnType<FilePipeline['end']>>;
-  try {
     result = await p.end();
+    // Its bytes are copied out: the next range reuses the writer's buffers.
+    p.recycle();
   } catch (e) {
     giveOut(out);
     throw e;
   }
-  // Its bytes are copied out: the next range reuses the writer's buffers.
-  p.recycle();
   const { keys: _keys, ...rest } = result;
   unplaced.set(m.id, { out, len, path: m.stagePath });
   port.postMessage({ t: 'rangeDone', id: m.id, size: len, rejects, result: rest });

@@ -279,7 +279,6 @@ export class WorkerPool {
     const h = new Uint8Array(head.length);
     h.set(head);
     return new Promise<RangeResult>((resolve0, reject0) => {
-      let done: RangeResult | undefined;
       // A thread that exits without an error event (terminated) must not leave the range waiting.
       const onExit = () => {
         taken();
@@ -292,9 +291,8 @@ export class WorkerPool {
           // Sized: the thread is free for the next range or file, and writes these bytes where the
           // ranges before them end once those are sized (answered on its writes' listener).
           w.off('exit', onExit);
-          done = { size: m.size!, rejects: m.rejects!, result: m.result! };
-          const r = done;
-          this.writesOf(w).set(id, { resolve: () => resolve0(r), reject: reject0 });
+          const done: RangeResult = { size: m.size!, rejects: m.rejects!, result: m.result! };
+          this.writesOf(w).set(id, { resolve: () => resolve0(done), reject: reject0 });
           this.release(w);
           stage.place(m.size!).then(
             (offset) => w.postMessage({ t: 'rangeWrite', id, offset }),
@@ -328,10 +326,9 @@ export class WorkerPool {
    * life, kept when it is released) that settles them; all rejected if the thread exits.
    */
   private writesOf(w: Worker): Map<number, { resolve: () => void; reject: (e: Error) => void }> {
-    let pending = this.rangeWrites.get(w);
-    if (pending) return pending;
+    const known = this.rangeWrites.get(w);
+    if (known) return known;
     const mine = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-    pending = mine;
     this.rangeWrites.set(w, mine);
     const listener = (m: { t: string; id?: number; error?: WorkerError }) => {
       if (m.t !== 'rangeWritten' && m.t !== 'rangeWriteFailed') return;
