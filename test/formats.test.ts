@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { defaultLimits } from './helpers/index.js';
 import { EnvelopeWriter } from '../connector/output/envelope.js';
 import type { RowSink } from '../connector/rows/row-sink.js';
 import { CsvReader } from '../connector/formats/csv.js';
 import { TextDecoderStream8, sniffEncoding } from '../connector/formats/decode.js';
 import { TallyXmlReader } from '../connector/formats/tally-xml.js';
-import { resolveConfig } from '../connector/config.js';
 
 /** The limits a config gets by default (from the schema). */
-const DEFAULT_LIMITS = resolveConfig({ tenant_id: 't', connector_id: 'c', source: { type: 'local', path: '.' }, streams: [{ id: 's', pattern: '*' }], state: { type: 'local', path: '.' }, sink: { type: 'stdout' } }, '<inline>').limits;
+const DEFAULT_LIMITS = defaultLimits();
 import { parseAmount, parseDate, parseQuantity, parseRate, parseBoolean, parseInteger, cleanTallyText } from '../connector/formats/values.js';
 import { decodeEntities } from '../connector/formats/xml-tokenizer.js';
 import { csvEntity } from '../connector/formats/csv-entity.js';

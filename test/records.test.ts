@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { defaultLimits } from './helpers/index.js';
 import { put, type Rec } from '../connector/formats/tally/fields.js';
 import { toObject } from '../connector/formats/tally/records.js';
 import { TallyXmlReader } from '../connector/formats/tally-xml.js';
-import { resolveConfig } from '../connector/config.js';
 import type { RowSink } from '../connector/rows/row-sink.js';
 
 /**
@@ -120,7 +120,7 @@ describe('records made from Maps', () => {
 });
 
 describe('the Tally reader through Map records', () => {
-  const LIMITS = resolveConfig({ tenant_id: 't', connector_id: 'c', source: { type: 'local', path: '.' }, streams: [{ id: 's', pattern: '*' }], state: { type: 'local', path: '.' }, sink: { type: 'stdout' } }, '<inline>').limits;
+  const LIMITS = defaultLimits();
   const rows = (xml: string) => {
     const out: Array<{ entity: string; json: string }> = [];
     let entity = '';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { defaultLimits } from './helpers/index.js';
 import { parseAmount, parseBoolean, parseDate, parseDateTime, parseInteger, parseNumber, parseQuantity, parseRate } from '../connector/formats/values.js';
 import { BY_PARENT, TAG_TABLE, tagKind } from '../connector/formats/tally/tags.js';
 import { EnvelopeWriter } from '../connector/output/envelope.js';
 import { CsvReader } from '../connector/formats/csv.js';
 import { TallyXmlReader } from '../connector/formats/tally-xml.js';
 import { TextDecoderStream8 } from '../connector/formats/decode.js';
-import { resolveConfig } from '../connector/config.js';
 import type { RowSink } from '../connector/rows/row-sink.js';
 
 /**
@@ -151,7 +151,7 @@ describe('the tag table: a tag has one kind, whatever file or shard sees it', ()
 // ---------------------------------------------------------------------------------------------
 // The values as they come out of real readers.
 
-const LIMITS = resolveConfig({ tenant_id: 't', connector_id: 'c', source: { type: 'local', path: '.' }, streams: [{ id: 's', pattern: '*' }], state: { type: 'local', path: '.' }, sink: { type: 'stdout' } }, '<inline>').limits;
+const LIMITS = defaultLimits();
 
 function xmlRecords(body: string): Array<{ entity: string; record: Record<string, unknown> }> {
   const text = `<ENVELOPE><BODY><IMPORTDATA><REQUESTDATA><TALLYMESSAGE>${body}</TALLYMESSAGE></REQUESTDATA></IMPORTDATA></BODY></ENVELOPE>`;

@@ -1,8 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS, HAVE_CORPUS, ROOT, cli, corpusFiles, listFiles, readOutputs, rmrf, tempDir } from './helpers/index.js';
-import { resolveConfig } from '../connector/config.js';
+import { CORPUS, HAVE_CORPUS, ROOT, cli, corpusFiles, listFiles, readOutputs, rmrf, tempDir, defaultLimits } from './helpers/index.js';
 import type { PipelineSpec } from '../connector/run/pipeline.js';
 import { WorkerPool, type RangeStage } from '../connector/run/worker-pool.js';
 
@@ -185,7 +184,7 @@ describe('workers: files parsed on several threads', () => {
 });
 
 describe('ranges of a CSV on a thread (WorkerPool.range)', () => {
-  const LIMITS = resolveConfig({ tenant_id: 't', connector_id: 'c', source: { type: 'local', path: '.' }, streams: [{ id: 's', pattern: '*' }], state: { type: 'local', path: '.' }, sink: { type: 'stdout' } }, '<inline>').limits;
+  const LIMITS = defaultLimits();
   const spec: PipelineSpec = {
     format: 'csv',
     key: 'trn_voucher.csv',

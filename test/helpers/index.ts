@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../connector/cli.js';
 import type { RuntimeDeps } from '../../connector/components.js';
+import { resolveConfig, type Limits } from '../../connector/config.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CORPUS = resolve(ROOT, '..', 'shared', 'corpus', 'tally');
@@ -112,4 +113,9 @@ export async function makeComponent<T>(family: 'source' | 'sink' | 'store', cfg:
   const field = opts.field ?? (family === 'store' ? 'state' : family);
   const resolved = resolveComponentConfig(family, cfg as { type: string }, field);
   return build(FAMILIES[family] as never, resolved, { log: silentLogger, env: process.env, deps: opts.deps ?? testDeps, tenantId: opts.tenantId ?? 't1', field, ...(opts.stdout ? { stdout: opts.stdout } : {}) }) as Promise<T>;
+}
+
+/** The reading limits a config gets by default (for tests that drive readers and pipelines directly). */
+export function defaultLimits(): Limits {
+  return resolveConfig({ tenant_id: 't', connector_id: 'c', source: { type: 'local', path: '.' }, streams: [{ id: 's', pattern: '*' }], state: { type: 'local', path: '.' }, sink: { type: 'stdout' } }, '<inline>').limits;
 }
