@@ -197,7 +197,7 @@ function placeRange(id: number, offset: number): void {
   );
 }
 
-port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; id?: number; stagePath?: string; data?: Uint8Array; headerRow?: Uint8Array; slots?: SharedArrayBuffer; slotBytes?: number; slot?: number; n?: number }) => {
+port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; id?: number; offset?: number; stagePath?: string; data?: Uint8Array; headerRow?: Uint8Array; slots?: SharedArrayBuffer; slotBytes?: number; slot?: number; n?: number }) => {
   switch (m.t) {
     case 'range':
       chain = chain.then(() =>
@@ -207,7 +207,7 @@ port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; id?:
       );
       return;
     case 'rangeWrite':
-      placeRange(m.id!, (m as { offset?: number }).offset ?? -1);
+      placeRange(m.id!, m.offset ?? -1);
       return;
 
     case 'start':

@@ -264,9 +264,10 @@ export async function splitCsvPipeline(pool: WorkerPool, spec: PipelineSpec, hea
 
 /**
  * A range of a CSV is about this large (less for smaller files, so that every thread gets several).
- * A thread holds two ranges' output (about 4.5x the input) and the main thread a few ranges of input:
+ * A thread holds up to four ranges' output (about 4.5x the input each, pipeline-worker.ts RANGE_OUTS)
+ * and the main thread a few ranges of input. With two output buffers a thread,
  * on the bench's 256 MB CSV over 2 threads, 1 MiB ranges peaked at 181 MB, 2 MiB at 272 MB and 4 MiB
- * at 304 MB, in the same time within noise (3 alternating pairs each).
+ * at 304 MB, in the same time within noise (3 alternating pairs each); with four, 1 MiB ranges 198 MB.
  */
 const RANGE_BYTES = 1 << 20;
 const MIN_RANGE_BYTES = 32 << 10;

@@ -34,11 +34,15 @@ declare const WebAssembly: { Memory: new (d: { initial: number }) => { buffer: A
 /** Aligned areas of writers that ended, for the next writer on this thread. */
 const freeAreas: Buffer[] = [];
 
+/** Page-aligned memory of at least `bytes` (zeroed): the writers' areas, and `writeAligned`'s callers'. */
+export function alignedBuffer(bytes: number): Buffer {
+  return Buffer.from(new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) }).buffer);
+}
+
 function alignedArea(min: number): Buffer {
   const i = freeAreas.findIndex((a) => a.length >= min);
   if (i >= 0) return freeAreas.splice(i, 1)[0]!;
-  const bytes = Math.ceil(min / 65536) * 65536;
-  return Buffer.from(new WebAssembly.Memory({ initial: bytes / 65536 }).buffer);
+  return alignedBuffer(min);
 }
 
 function returnArea(a: Buffer): void {
@@ -107,21 +111,17 @@ export class DirectWriter {
     }
   }
 
-  /** Stage `chunk`; returns the aligned bytes to write now and where. */
+  /**
+   * Stage `chunk` (at most `piece` bytes: with the tail carried over, fewer than ALIGN, it fits an
+   * area); returns the aligned bytes to write now and where.
+   */
   private stage(chunk: Buffer): { a: Buffer; n: number; at: number } {
-    let a = this.areas[this.cur];
+    const a = this.areas[this.cur];
     const total = this.rem + chunk.length;
-    if (total > a.length) {
-      const big = alignedArea(total);
-      big.set(a.subarray(0, this.rem), 0);
-      returnArea(a);
-      this.areas[this.cur] = a = big;
-    }
     a.set(chunk, this.rem);
     const n = total - (total % ALIGN);
     const rest = total - n;
     const other = this.cur === 0 ? 1 : 0;
-    if (rest > this.areas[other].length) this.areas[other] = alignedArea(rest);
     this.areas[other].set(a.subarray(n, total), 0);
     const at = this.pos;
     this.pos += n;
@@ -172,11 +172,6 @@ export class DirectWriter {
     this.rem = 0;
     return { tail, at: this.pos };
   }
-}
-
-/** Page-aligned memory of at least `bytes` (zeroed), for `writeAligned`. */
-export function alignedBuffer(bytes: number): Buffer {
-  return Buffer.from(new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) }).buffer);
 }
 
 /**
