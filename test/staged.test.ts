@@ -43,6 +43,12 @@ describe('staged files', () => {
   }
 
   const chunk = (i: number) => Buffer.from(`{"n":${i},"pad":"${'x'.repeat(1000)}"}\n`);
+  /** `b`'s bytes in page-aligned memory with a block to spare, as writeAligned wants them. */
+  const inAligned = (b: Buffer) => {
+    const m = alignedBuffer(b.length + ALIGN);
+    b.copy(m);
+    return m;
+  };
 
   it('syncs as it grows and delivers every byte written', async () => {
     const seen = await spyDatasync(false);
@@ -149,12 +155,7 @@ describe('staged files', () => {
     const file = join(root, 'ranges');
     writeFileSync(file, '');
     // Written all at once, as threads do: neighbours' writes overlap in time.
-    const put = (at: number, n: number) => {
-      const mem = alignedBuffer(n + ALIGN);
-      want.copy(mem, 0, at, at + n);
-      return writeAligned(file, mem, n, at, 64 * 1024);
-    };
-    const direct = (await Promise.all(cuts.map(([at, n]) => put(at, n)))).reduce((a, n) => a + n, 0);
+    const direct = (await Promise.all(cuts.map(([at, n]) => writeAligned(file, inAligned(want.subarray(at, at + n)), n, at, 64 * 1024)))).reduce((a, n) => a + n, 0);
     expect(readFileSync(file).equals(want)).toBe(true);
     // Most of the bytes went directly (whole blocks of the ranges past 64 KiB).
     expect(direct).toBeGreaterThan(want.length / 2);
@@ -164,13 +165,8 @@ describe('staged files', () => {
   it('a range shorter than the direct threshold is written buffered', async () => {
     const file = join(root, 'short-range');
     writeFileSync(file, 'abc');
-    const mem = (b: Buffer) => {
-      const m = alignedBuffer(b.length + ALIGN);
-      b.copy(m);
-      return m;
-    };
-    expect(await writeAligned(file, mem(Buffer.from('defgh')), 5, 3, 1)).toBe(0);
-    expect(await writeAligned(file, mem(Buffer.alloc(3 * ALIGN, 120)), 3 * ALIGN, 8, 4 * ALIGN)).toBe(0);
+    expect(await writeAligned(file, inAligned(Buffer.from('defgh')), 5, 3, 1)).toBe(0);
+    expect(await writeAligned(file, inAligned(Buffer.alloc(3 * ALIGN, 120)), 3 * ALIGN, 8, 4 * ALIGN)).toBe(0);
     // Memory that is not page-aligned is written buffered.
     const odd = Buffer.alloc(2 * ALIGN + 1 + ALIGN, 121).subarray(1);
     expect(await writeAligned(file, odd, ALIGN, 8 + 3 * ALIGN, 1)).toBe(0);
