@@ -74,6 +74,47 @@ describe('text encodings are decided once, never guessed per chunk', () => {
   }
 });
 
+describe('UTF-16 read as UTF-8 bytes (the pipeline) and as text agree, in any pieces', () => {
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  // ASCII, two- and three-byte characters, surrogate pairs (four bytes in UTF-8), and U+FFFD itself.
+  const alphabet = ['a', ',', '\r\n', 'é', '₹', 'राम', '🪴', '𝄞', '\ufffd', '<', '&'];
+  const text = (n: number) => Array.from({ length: n }, () => alphabet[rnd(alphabet.length)]).join('');
+  const utf16 = (s: string, be: boolean, bom: boolean) => {
+    const b = Buffer.from(s, 'utf16le');
+    if (be) b.swap16();
+    return bom ? Buffer.concat([Buffer.from(be ? [0xfe, 0xff] : [0xff, 0xfe]), b]) : b;
+  };
+  for (const be of [false, true]) {
+    it(`${be ? 'UTF-16BE' : 'UTF-16LE'}: random text, random piece sizes (pairs and code units cut anywhere)`, () => {
+      for (let k = 0; k < 40; k++) {
+        // Without a BOM the encoding is told by the NUL bytes of ASCII text: an ASCII head first.
+        const bom = k % 2 === 0;
+        const s = (bom ? '<' : '<ENVELOPE>'.repeat(100)) + text(1 + rnd(3000));
+        const bytes = utf16(s, be, bom);
+        const size = 1 + rnd(k < 20 ? 7 : 5000);
+        for (const as of ['utf8', 'text'] as const) expect(decode(bytes, size, as), `${as} ${size}`).toEqual({ out: s, encoding: be ? 'utf-16be' : 'utf-16le' });
+      }
+    });
+    it(`${be ? 'UTF-16BE' : 'UTF-16LE'}: a lone surrogate fails at its own byte, wherever the pieces fall`, () => {
+      for (let k = 0; k < 30; k++) {
+        const before = '<ENVELOPE>'.repeat(100) + text(rnd(500));
+        const lone = k % 3 === 0 ? '\udc00' : '\ud800';
+        const after = k % 5 === 0 ? '' : 'x' + text(rnd(200)); // a high surrogate may be the last thing in the file
+        const bom = k % 2 === 0;
+        const bytes = utf16(before + lone + after, be, bom);
+        const at = (bom ? 2 : 0) + 2 * before.length;
+        const size = 1 + rnd(k < 15 ? 9 : 3000);
+        expect(decode(bytes, size, 'utf8'), `size ${size}`).toMatchObject({ code: 'E_FILE_ENCODING', offset: at });
+      }
+    });
+  }
+  it('a UTF-16 file cut to an odd number of bytes fails through either path', () => {
+    const bytes = utf16('<' + text(100), false, true).subarray(0, -1);
+    for (const as of ['utf8', 'text'] as const) for (const size of [1, 2, 3, 4096]) expect(decode(bytes, size, as), `${as} ${size}`).toMatchObject({ code: 'E_FILE_ENCODING', offset: bytes.length });
+  });
+});
+
 describe('end to end: a file in two encodings fails, is not delivered, and says where', () => {
   const dir = tempDir();
   afterAll(() => rmrf(dir));
