@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
-import { ALIGN, alignedBuffer, DIRECT_AFTER, DirectWriter, leadToAlign, writeAligned } from '../sinks/_direct.js';
+import { ALIGN, alignedBuffer, DIRECT_AFTER, DirectWriter, leadToAlign, THREAD_AREA_BYTES, THREAD_AREAS, writeAligned } from '../sinks/_direct.js';
 import { parentPort } from 'node:worker_threads';
 import { isConnectorError } from '../errors.js';
 import { FilePipeline, type PipelineSpec } from './pipeline.js';
@@ -40,8 +40,12 @@ function appendAll(fd: number, b: Buffer): void {
   for (let off = 0; off < b.length; ) off += writeSync(fd, b, off, b.length - off);
 }
 
-/** Into the staged file: up to DIRECT_AFTER bytes appended, then with O_DIRECT where allowed (sinks/_direct.ts). */
-function stageWrite(fd: number, chunk: Buffer): void {
+/**
+ * Into the staged file: up to DIRECT_AFTER bytes appended, then with O_DIRECT where allowed
+ * (sinks/_direct.ts), its writes in flight while the thread parses on. Called one write at a time
+ * (the envelope writer awaits each before it hands over the next).
+ */
+async function stageWrite(fd: number, chunk: Buffer): Promise<void> {
   const n = chunk.length;
   if (!stageDirect && !directTried && staged + n >= DIRECT_AFTER) {
     const lead = leadToAlign(stageBase + staged, n);
@@ -52,23 +56,25 @@ function stageWrite(fd: number, chunk: Buffer): void {
     }
     if ((stageBase + staged) % ALIGN === 0) {
       directTried = true;
-      stageDirect = DirectWriter.openSync(stagePath, stageBase + staged);
+      stageDirect = await DirectWriter.open(stagePath, stageBase + staged, THREAD_AREA_BYTES, THREAD_AREAS);
     }
   }
-  if (stageDirect) stageDirect.writeSync(chunk);
+  if (stageDirect) await stageDirect.write(chunk);
   else appendAll(fd, chunk);
   staged += chunk.length;
 }
 
-function closeStage(): void {
+/** The staged file handed back: its direct writes over, the last tail appended (not when aborted). */
+async function closeStage(aborted: boolean): Promise<void> {
   const fd = stageFd;
   stageFd = undefined;
   if (fd === undefined) return;
+  const d = stageDirect;
+  stageDirect = undefined;
   try {
     // The direct writer's tail goes at the end of the file, through the appending descriptor.
-    const d = stageDirect;
-    stageDirect = undefined;
-    if (d) appendAll(fd, d.endSync().tail);
+    if (d && aborted) await d.abort();
+    else if (d) appendAll(fd, (await d.end()).tail);
   } finally {
     closeSync(fd);
   }
@@ -82,11 +88,8 @@ function errorData(e: unknown) {
 
 function fail(e: unknown): void {
   const err = errorData(e);
-  try {
-    closeStage();
-  } catch {
-    // the file fails for the error above; its staged output is removed by the main thread
-  }
+  // The file fails for the error above; its staged output is removed by the main thread.
+  void closeStage(true).catch(() => {});
   port.postMessage({ t: 'error', error: err });
   pipeline = undefined;
 }
@@ -227,11 +230,8 @@ port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; id?:
         stageBase = stageFd !== undefined ? fstatSync(stageFd).size : 0;
         pipeline = new FilePipeline(m.spec!, Buffer.from(m.head!.buffer, m.head!.byteOffset, m.head!.byteLength), {
           bytes: (chunk) => {
-            if (stageFd !== undefined) {
-              // Straight into the staged file: the main thread never sees these bytes.
-              stageWrite(stageFd, chunk);
-              return Promise.resolve();
-            }
+            // Straight into the staged file: the main thread never sees these bytes.
+            if (stageFd !== undefined) return stageWrite(stageFd, chunk);
             const id = nextId++;
             // A copy the main thread owns: the writer reuses its buffers.
             const copy = new Uint8Array(chunk.length);
@@ -269,7 +269,7 @@ port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; id?:
         try {
           const result = await p.end();
           pipeline = undefined;
-          closeStage();
+          await closeStage(false);
           const { keys, ...rest } = result;
           port.postMessage({ t: 'done', staged, result: { ...rest, ...(keys ? { keys: keys.toData() } : {}) } });
         } catch (e) {
@@ -290,7 +290,7 @@ port.on('message', (m: { t: string; spec?: PipelineSpec; head?: Uint8Array; id?:
         inFlight = 0;
         for (const r of waiting.splice(0)) r();
         if (p) await p.abort().catch(() => {});
-        closeStage();
+        await closeStage(true).catch(() => {});
         port.postMessage({ t: 'aborted' });
       });
       return;
