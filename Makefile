@@ -9,7 +9,7 @@ help:
 	@echo "make bench   install, build, and run the benchmark (prints a table, writes bench/results.json)"
 	@echo "make build   compile TypeScript to dist/"
 	@echo "make check   type-check everything, including tests"
-	@echo "make schemas rewrite schemas/config.schema.json from the components (after changing one)"
+	@echo "make schemas rewrite schemas/config.schema.json and its precompiled validator from the components (after changing one)"
 
 # npm ci also builds (the package's prepare script runs tsc).
 $(STAMP): package.json package-lock.json

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { Ajv2019 } from 'ajv/dist/2019.js';
+import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { ConnectorError } from './errors.js';
 import { FAMILIES, SINKS, SOURCES, STORES, type Family, type SinkConfig, type SourceConfig, type StoreConfig } from './components.js';
-import { CONFIG_SCHEMA_ID, configSchema } from './config-schema.js';
+import { configSchema } from './config-schema.js';
+import { loadConfigValidators, type ConfigValidators } from './config-validate.js';
 import { formatAjvErrors } from './schemas.js';
 import { joinPrefix } from './clients/paths.js';
 import type { DriftAction } from '../state/types.js';
@@ -70,18 +69,18 @@ export interface Config {
   run: { progress_interval_ms: number; fail_fast: boolean; stale_after_minutes: number; lease_ttl_seconds: number };
 }
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2019) => Ajv2019;
-let ajv: Ajv2019 | undefined;
-let validator: ValidateFunction | undefined;
+let validators: ConfigValidators | undefined;
 
-/** The config validator: draft 2019-09, discriminated unions, defaults filled in (`useDefaults`). */
+// The YAML parser is loaded for a YAML config only (tens of ms at the start of every command).
+const require = createRequire(import.meta.url);
+function parseYaml(text: string): unknown {
+  return (require('yaml') as { parse(t: string): unknown }).parse(text);
+}
+
+/** The config validator: draft 2019-09, discriminated unions, defaults filled in (`useDefaults`); precompiled (config-validate.ts). */
 function configValidator(): ValidateFunction {
-  if (!validator) {
-    ajv = new Ajv2019({ allErrors: true, strict: false, useDefaults: true, discriminator: true });
-    addFormats(ajv);
-    validator = ajv.compile(configSchema());
-  }
-  return validator;
+  validators ??= loadConfigValidators(configSchema());
+  return validators.config;
 }
 
 /**
@@ -92,7 +91,7 @@ export function resolveComponentConfig<T extends { type: string }>(family: Famil
   configValidator();
   const raw = structuredClone(input) as Record<string, unknown>;
   const def = `${String(raw['type'])}${family === 'store' ? 'Store' : family === 'sink' ? 'Sink' : 'Source'}`;
-  const v = ajv!.getSchema(`${CONFIG_SCHEMA_ID}#/$defs/${def}`);
+  const v = validators!.def(def);
   if (!v) throw invalid('<component>', [`${field}: type ${JSON.stringify(raw['type'])} is not supported`]);
   if (!v(raw)) throw invalid('<component>', formatAjvErrors(v.errors, { [field]: raw }).map((l) => `${field}${l.startsWith(':') ? '' : '.'}${l}`));
   const problem = FAMILIES[family][String(raw['type'])]?.check?.(raw as never);

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 
 /** The project's root folder (the one holding `schemas/`), from the source tree or from `dist/`. */
 export function projectRoot(): string {
@@ -25,10 +25,13 @@ export function loadSchema(name: string): Record<string, unknown> {
   return s as Record<string, unknown>;
 }
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+// ajv is loaded when a schema is first compiled, not with every command (it takes tens of ms to load).
+const require = createRequire(import.meta.url);
 
 export function newAjv(opts: { useDefaults?: boolean } = {}): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: opts.useDefaults ?? false });
+  const { Ajv: AjvClass } = require('ajv') as { Ajv: new (o: object) => Ajv };
+  const addFormats = require('ajv-formats') as (a: Ajv) => Ajv;
+  const ajv = new AjvClass({ allErrors: true, strict: false, useDefaults: opts.useDefaults ?? false });
   addFormats(ajv);
   return ajv;
 }

@@ -4,11 +4,30 @@ import { describe, expect, it } from 'vitest';
 import { buildConfigSchema } from '../connector/config-schema.js';
 import { FAMILIES } from '../connector/components.js';
 import { resolveConfig, resolveComponentConfig } from '../connector/config.js';
+import { configValidatorSource, loadConfigValidators, VALIDATOR_FILE } from '../connector/config-validate.js';
 import { ROOT } from './helpers/index.js';
 
 const minimal = { tenant_id: 't1', connector_id: 'c', source: { type: 'local', path: 'l' }, streams: [{ id: 's', pattern: '*.xml' }], state: { type: 'local', path: 's' }, sink: { type: 'stdout' } };
 
 describe('config schema: assembled from the components', () => {
+  it(`schemas/${VALIDATOR_FILE} is the precompiled validator of that schema (run \`make schemas\`), and runs load it`, () => {
+    const schema = buildConfigSchema();
+    expect(readFileSync(join(ROOT, 'schemas', VALIDATOR_FILE), 'utf8')).toBe(configValidatorSource(schema));
+    // Loaded from the file, not compiled: standalone validators carry no ajv schema environment.
+    const v = loadConfigValidators(schema);
+    expect((v.config as unknown as { schemaEnv?: unknown }).schemaEnv).toBeUndefined();
+    // A schema it was not made from is compiled at run time instead.
+    const other = { ...schema, description: 'another' };
+    expect((loadConfigValidators(other).config as unknown as { schemaEnv?: unknown }).schemaEnv).toBeDefined();
+    // Both say the same about a config, defaults included.
+    for (const cfg of [minimal, { ...minimal, sink: { type: 'ndjson' } }, { ...minimal, workers: 0 }]) {
+      const a = structuredClone(cfg);
+      const b = structuredClone(cfg);
+      const ok = v.config(a);
+      expect(loadConfigValidators(other).config(b)).toBe(ok);
+      expect(a).toEqual(b);
+    }
+  });
   it('schemas/config.schema.json is what the components declare (run `make schemas` after changing one)', () => {
     const committed = JSON.parse(readFileSync(join(ROOT, 'schemas', 'config.schema.json'), 'utf8'));
     expect(committed).toEqual(JSON.parse(JSON.stringify(buildConfigSchema())));
