@@ -529,7 +529,7 @@ function buildCases(ctx: Ctx, groups: Set<Group>): CaseDef[] {
   // No-op incremental
   if (has('noop')) cases.push(noopCase(ctx));
   if (has('changes')) cases.push(...changeCases(ctx));
-  if (has('backfill')) cases.push(backfillCase(ctx, 1), backfillCase(ctx, 'auto'), xmlBackfillCase(ctx));
+  if (has('backfill')) cases.push(backfillCase(ctx, 1), backfillCase(ctx, 'auto'), backfillPairCase(ctx), xmlBackfillCase(ctx));
   return cases;
 }
 
@@ -604,6 +604,82 @@ function backfillCase(ctx: Ctx, workers: 1 | 'auto'): CaseDef {
       });
       if (!ctx.keep) rmrf(repDir);
       return s;
+    },
+  };
+}
+
+/**
+ * The same 8 files as two one-thread processes started together, each given about half the work
+ * (one day book each; the CSVs to even the halves out): what two cores give when nothing at all is
+ * shared between the halves (no main thread between them, two garbage collectors, two page-cache
+ * and disk streams). Reported beside the backfill's floor as the ceiling of file-level parallelism
+ * on this machine; wall is the later of the two, peak RSS the larger.
+ */
+function backfillPairCase(ctx: Ctx): CaseDef {
+  const id = 'backfill_two_processes';
+  const halves: Array<Array<[ArtifactId, string]>> = [
+    [
+      ['xml_utf16', 'h/daybook-utf16.xml'],
+      ['csv', 'a/trn_voucher_1.csv'],
+      ['csv_small', 'd/trn_voucher_4.csv'],
+      ['csv_small', 'e/trn_voucher_5.csv'],
+      ['csv_small', 'f/trn_voucher_6.csv'],
+    ],
+    [
+      ['xml_utf8', 'g/daybook-utf8.xml'],
+      ['csv', 'b/trn_voucher_2.csv'],
+      ['csv', 'c/trn_voucher_3.csv'],
+    ],
+  ];
+  const all = halves.flat();
+  return {
+    id,
+    label: 'the same 8 files as two one-thread processes side by side',
+    group: 'backfill',
+    kind: 'connector',
+    input: 'csv',
+    inputs: all.map(([art]) => art),
+    run: async (rep) => {
+      const repDir = join(ctx.runsDir, `${id}-${rep}`);
+      rmrf(repDir);
+      const cfgs = halves.map((files, h) => {
+        const dir = join(repDir, `half${h}`);
+        const landing = join(dir, 'landing');
+        for (const [art, name] of files) place(inputPath(ctx, art), join(landing, dirname(name)), basename(name));
+        return writeConfig(dir, landing, 'ndjson', 1);
+      });
+      const ps = await Promise.all(cfgs.map((cfg) => runNode([CONNECTOR_BIN, 'run', '--config', cfg], { env: { ...process.env, LOG_LEVEL: 'warn' }, timeoutMs: TIMEOUT_MS })));
+      const problems: string[] = [];
+      let rows = 0;
+      let rss = 0;
+      let crashed = false;
+      ps.forEach((p, h) => {
+        problems.push(...procProblems(p, `process ${h + 1}`));
+        const sum = lastJson(p.stdout);
+        if (!sum) {
+          crashed = true;
+          problems.push(`process ${h + 1}: no JSON summary on stdout`);
+          return;
+        }
+        const want = halves[h]!.reduce((a, [art]) => a + info(ctx, art).expected_rows, 0);
+        if (sum['rows_emitted'] !== want) problems.push(`process ${h + 1}: rows_emitted=${String(sum['rows_emitted'])}, expected ${want}`);
+        rows += num(sum['rows_emitted']) ?? 0;
+        rss = Math.max(rss, num(sum['max_rss_bytes']) ?? p.polled_hwm_bytes);
+      });
+      const wall = Math.max(...ps.map((p) => p.wall_s));
+      if (!ctx.keep) rmrf(repDir);
+      return {
+        rep,
+        wall_s: wall,
+        rss_bytes: rss,
+        rss_source: 'self',
+        polled_hwm_bytes: Math.max(...ps.map((p) => p.polled_hwm_bytes)),
+        rows,
+        valid: problems.length === 0,
+        crashed: crashed || ps.some((p) => p.timed_out || p.signal !== null),
+        problems,
+        detail: { walls: ps.map((p) => p.wall_s) },
+      };
     },
   };
 }
@@ -887,6 +963,11 @@ function floors(results: CaseResult[], quick: boolean, reps: number): Floor[] {
     const x = b1.wall_s_median / bn.wall_s_median;
     fl.push({ id: 'backfill_workers', target: 'backfill of 8 files: workers auto ≥ 1.7× workers 1', measured: `${x.toFixed(2)}× (${bn.wall_s_median.toFixed(2)} s vs ${b1.wall_s_median.toFixed(2)} s)`, status: status(x >= 1.7, b1, bn) });
     fl.push({ id: 'backfill_rss', target: 'backfill with workers: auto, peak RSS ≤ 250 MB', measured: `${(bn.peak_rss_bytes / MB).toFixed(1)} MB`, status: status(bn.peak_rss_bytes <= 250 * MB, bn) });
+    const b2 = by.get('backfill_two_processes');
+    if (b2) {
+      const y = b1.wall_s_median / b2.wall_s_median;
+      fl.push({ id: 'backfill_ceiling', target: 'the same 8 files as two one-thread processes side by side, against workers 1 (reported: the ceiling on this machine)', measured: `${y.toFixed(2)}× (${b2.wall_s_median.toFixed(2)} s vs ${b1.wall_s_median.toFixed(2)} s)`, status: 'INFO' });
+    }
   } else fl.push({ id: 'backfill_workers', target: 'backfill of 8 files: workers auto ≥ 1.7× workers 1', measured: 'not run', status: 'N/A' });
   const pq = by.get('connector_parquet_csv');
   if (pq) {
