@@ -41,7 +41,8 @@ export function describeDocStore(name: string, make: () => DocStore | Promise<Do
     it('getAll returns [key, doc] pairs for everything under a prefix', async () => {
       const st = await make();
       try {
-        const keys = Array.from({ length: 40 }, (_, i) => `t/c/s/files/k${String(i).padStart(3, '0')}`);
+        // More than 256: the local store reads in batches of that many, yielding between them.
+        const keys = Array.from({ length: 300 }, (_, i) => `t/c/s/files/k${String(i).padStart(3, '0')}`);
         await Promise.all(keys.map((k, i) => st.put(k, { i })));
         await st.put('t/c/s/stream', { stream: true });
         const all = await st.getAll<{ i: number }>('t/c/s/files/');
