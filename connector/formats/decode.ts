@@ -125,6 +125,11 @@ export class TextDecoderStream8 {
     return this.offset;
   }
 
+  /** UTF-16, either byte order. */
+  private get wide(): boolean {
+    return this.mode === 'utf-16le' || this.mode === 'utf-16be';
+  }
+
   private get eightBit(): boolean {
     return this.mode === 'undecided' || this.mode === 'utf-8' || this.mode === 'windows-1252';
   }
@@ -236,7 +241,7 @@ export class TextDecoderStream8 {
         this.checkUtf8(chunk);
         return chunk;
       }
-      if (this.mode === 'utf-16le' || this.mode === 'utf-16be') return this.utf16(chunk);
+      if (this.wide) return this.utf16(chunk);
       return this.toUtf8(this.decodeString(chunk));
     } finally {
       this.done(chunk);
@@ -358,7 +363,7 @@ export class TextDecoderStream8 {
     const h = this.flushHeld();
     const head = h ? this.decodeString(h) : '';
     if (this.mode === 'utf-8' && this.carry?.length) this.truncatedChar();
-    if ((this.mode === 'utf-16le' || this.mode === 'utf-16be') && this.offset % 2 === 1) this.oddEnd();
+    if (this.wide && this.offset % 2 === 1) this.oddEnd();
     if (this.sd) {
       const rest = this.paired(this.sd.end()) + this.highSurrogate; // a high surrogate left at the end is lone
       this.highSurrogate = '';
@@ -375,7 +380,7 @@ export class TextDecoderStream8 {
       if (this.carry?.length) this.truncatedChar();
       return Buffer.alloc(0);
     }
-    if (this.mode === 'utf-16le' || this.mode === 'utf-16be') return this.endUtf16();
+    if (this.wide) return this.endUtf16();
     return this.toUtf8(this.endText());
   }
 

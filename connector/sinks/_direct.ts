@@ -166,20 +166,23 @@ export class DirectWriter {
     } while (p < chunk.length);
   }
 
-  /** Every write over (a failed one thrown); close; returns the tail still to write through the ordinary handle, and its offset (a copy). */
-  async end(): Promise<{ tail: Buffer; at: number }> {
+  /** Wait for every write in flight, then close the handle. */
+  private async close(): Promise<void> {
     await Promise.all(this.busy);
     this.busy.fill(undefined);
     await this.fh.close().catch(() => {});
+  }
+
+  /** Every write over (a failed one thrown); close; returns the tail still to write through the ordinary handle, and its offset (a copy). */
+  async end(): Promise<{ tail: Buffer; at: number }> {
+    await this.close();
     this.check();
     return this.take();
   }
 
   /** Stop: wait for the writes in flight (their failures no longer matter) and close. */
   async abort(): Promise<void> {
-    await Promise.all(this.busy);
-    this.busy.fill(undefined);
-    await this.fh.close().catch(() => {});
+    await this.close();
     for (const a of this.areas) returnArea(a);
   }
 
